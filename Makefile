@@ -1,0 +1,96 @@
+# makedumpfile - a makedumpfile-compatible kernel crash-dump filter.
+#
+#   make                  build ./makedumpfile (codecs found with pkg-config)
+#   make install          install binary and man page (PREFIX, DESTDIR)
+#   make check            run the test suite (tests/run)
+#   make check-e2e        capture a real crash in QEMU and check it (slow)
+#   make bench            compare speed and memory with upstream makedumpfile
+#   make check-sanitize   build with AddressSanitizer and UBSan into build-san/ and test it
+
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -Wall -Wextra -std=gnu11 -D_FILE_OFFSET_BITS=64
+LDLIBS  += -lpthread
+
+# Required libraries.
+REQUIRED := zlib libelf libdw
+CFLAGS  += $(shell $(PKG_CONFIG) --cflags $(REQUIRED))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(REQUIRED))
+
+# Optional codecs: built in when pkg-config finds them (USELZO=off etc. to leave one out).
+define codec
+ifneq ($$($(1)),off)
+ifeq ($$(shell $(PKG_CONFIG) --exists $(2) && echo yes),yes)
+CFLAGS += -D$(3) $$(shell $(PKG_CONFIG) --cflags $(2))
+LDLIBS += $$(shell $(PKG_CONFIG) --libs $(2))
+endif
+endif
+endef
+$(eval $(call codec,USELZO,lzo2,HAVE_LZO))
+$(eval $(call codec,USESNAPPY,snappy,HAVE_SNAPPY))
+$(eval $(call codec,USEZSTD,libzstd,HAVE_ZSTD))
+
+# B: where objects and the binary go.  SANITIZE=1 builds into build-san/.
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+B ?= build-san
+endif
+B ?= .
+
+SRCS := makedumpfile.c cli.c err.c log.c vmcore.c vmcore_kdump.c kfacts.c vmcoreinfo.c \
+	dwarf_info.c kview.c memmap.c pagerules.c filter.c dump.c pagepipe.c compress.c \
+	sink.c out_kdump.c out_elf.c split.c report.c dmesg.c memusage.c \
+	arch/x86_64.c arch/arm64.c
+OBJS := $(addprefix $(B)/,$(SRCS:.c=.o))
+LIB_OBJS := $(filter-out $(B)/makedumpfile.o,$(OBJS))
+
+all: $(B)/makedumpfile $(B)/libmdf.a
+
+$(B)/makedumpfile: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# The objects without main(), for the unit tests.
+$(B)/libmdf.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+# What a program linking libmdf.a needs (tests/run reads it).
+$(B)/link-flags: Makefile
+	@mkdir -p $(B)
+	@echo '$(CFLAGS) | $(LDFLAGS) $(LDLIBS)' > $@
+all: $(B)/link-flags
+
+install: $(B)/makedumpfile
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(B)/makedumpfile $(DESTDIR)$(SBINDIR)/makedumpfile
+	install -m 644 makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
+
+check: all
+	tests/run
+
+check-sanitize:
+	$(MAKE) SANITIZE=1
+	MDF_BUILD=build-san tests/run
+
+check-e2e: all
+	tests/e2e/run
+
+bench: all
+	tests/bench/run
+
+clean:
+	rm -f makedumpfile libmdf.a link-flags $(OBJS) $(OBJS:.o=.d)
+	rm -rf tests/bin build-san
+
+.PHONY: all install check check-sanitize check-e2e bench clean

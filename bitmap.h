@@ -1,0 +1,131 @@
+/*
+ * bitmap.h - pfn bitmaps as the kdump format stores them: bit (pfn & 7) of
+ * byte pfn >> 3, least significant bit first.  Window bitmaps are indexed
+ * from the window's first pfn, which is a multiple of 8.
+ */
+#ifndef MDF_BITMAP_H
+#define MDF_BITMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline bool bm_test(const uint8_t *bm, uint64_t i)
+{
+	return (bm[i >> 3] >> (i & 7)) & 1;
+}
+
+static inline void bm_set(uint8_t *bm, uint64_t i)
+{
+	bm[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static inline void bm_clear(uint8_t *bm, uint64_t i)
+{
+	bm[i >> 3] &= (uint8_t)~(1u << (i & 7));
+}
+
+/* Set bits [from, to). */
+static inline void bm_set_range(uint8_t *bm, uint64_t from, uint64_t to)
+{
+	while (from < to && (from & 7))
+		bm_set(bm, from++);
+	if (to - from >= 8) {
+		memset(bm + (from >> 3), 0xff, (size_t)((to - from) >> 3));
+		from += (to - from) & ~(uint64_t)7;
+	}
+	while (from < to)
+		bm_set(bm, from++);
+}
+
+/* Clear bits [from, to); returns how many were set. */
+static inline uint64_t bm_clear_range(uint8_t *bm, uint64_t from, uint64_t to)
+{
+	uint64_t n = 0;
+
+	while (from < to && (from & 7)) {
+		n += bm_test(bm, from);
+		bm_clear(bm, from++);
+	}
+	while (to - from >= 8) {
+		n += (uint64_t)__builtin_popcount(bm[from >> 3]);
+		bm[from >> 3] = 0;
+		from += 8;
+	}
+	while (from < to) {
+		n += bm_test(bm, from);
+		bm_clear(bm, from++);
+	}
+	return n;
+}
+
+/* Number of set bits in the first nbits. */
+static inline uint64_t bm_count(const uint8_t *bm, uint64_t nbits)
+{
+	uint64_t n = 0, i;
+
+	for (i = 0; i + 8 <= nbits; i += 8)
+		n += (uint64_t)__builtin_popcount(bm[i >> 3]);
+	for (; i < nbits; i++)
+		n += bm_test(bm, i);
+	return n;
+}
+
+/* Number of set bits in [from, to). */
+static inline uint64_t bm_count_range(const uint8_t *bm, uint64_t from, uint64_t to)
+{
+	uint64_t n = 0;
+
+	while (from < to && (from & 7))
+		n += bm_test(bm, from++);
+	if (from < to) {
+		n += bm_count(bm + (from >> 3), (to - from) & ~(uint64_t)7);
+		from += (to - from) & ~(uint64_t)7;
+	}
+	while (from < to)
+		n += bm_test(bm, from++);
+	return n;
+}
+
+/* First set bit at or after i (below limit), or limit. */
+static inline uint64_t bm_next_set(const uint8_t *bm, uint64_t i, uint64_t limit)
+{
+	while (i < limit) {
+		if ((i & 7) == 0) {
+			while (i + 64 <= limit) {
+				uint64_t w;
+
+				memcpy(&w, bm + (i >> 3), 8);
+				if (w)
+					break;
+				i += 64;
+			}
+			while (i + 8 <= limit && bm[i >> 3] == 0)
+				i += 8;
+			if (i >= limit)
+				break;
+		}
+		if (bm_test(bm, i))
+			return i;
+		i++;
+	}
+	return limit;
+}
+
+/* First clear bit at or after i (below limit), or limit. */
+static inline uint64_t bm_next_clear(const uint8_t *bm, uint64_t i, uint64_t limit)
+{
+	while (i < limit) {
+		if ((i & 7) == 0)
+			while (i + 8 <= limit && bm[i >> 3] == 0xff)
+				i += 8;
+		if (i >= limit)
+			break;
+		if (!bm_test(bm, i))
+			return i;
+		i++;
+	}
+	return limit;
+}
+
+#endif

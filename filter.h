@@ -1,0 +1,48 @@
+/*
+ * filter.h - which pages to dump, one pfn window at a time.
+ *
+ * Owns the cyclic window state: for a window of pfns it builds the 2nd
+ * bitmap (present pages with data, minus what the dump level excludes) by
+ * reading the window's struct pages in large batches and classifying
+ * them.  A buddy block or compound page that runs past the window's end is
+ * carried into the next window, so the result does not depend on the
+ * window size.  Only the window's bitmap exists at any time.
+ */
+#ifndef MDF_FILTER_H
+#define MDF_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "kview.h"
+#include "memmap.h"
+#include "pagerules.h"
+
+/* Excluded pages by reason, as the report prints them. */
+struct dump_counts {
+	uint64_t zero, cache, cache_private, user, free, hwpoison, offline;
+	uint64_t bad_order;		/* looked free, kept: page.private no valid order */
+	uint64_t unreadable;		/* struct page not readable: kept */
+};
+
+struct filter;
+
+struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level, struct err *e);
+void filter_free(struct filter *f);
+const struct page_rules *filter_rules(const struct filter *f);
+
+/*
+ * A pass covers windows in ascending order from pfn 0.  count: add to the
+ * counters (a second pass over the same windows, when the bitmap cannot be
+ * kept, does not count again).
+ */
+void filter_begin_pass(struct filter *f, bool count);
+/* bm: (end - start + 7) / 8 bytes; start a multiple of 8. */
+int filter_window(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm, struct err *e);
+void filter_end_pass(struct filter *f);
+
+const struct dump_counts *filter_counts(const struct filter *f);
+struct dump_counts *filter_counts_mut(struct filter *f);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * kfacts.h - what the program knows about the dumped kernel.
+ *
+ * Filled once at setup from VMCOREINFO (the dump's note, or -i FILE) and/or
+ * from vmlinux DWARF (-x), then read-only.  Every fact is either present
+ * with a value or absent: absent is never 0.  The list of facts is
+ * kfacts.def; this header turns it into an enum and a table.
+ */
+#ifndef MDF_KFACTS_H
+#define MDF_KFACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum kf_kind { KF_SYMBOL, KF_SIZE, KF_OFFSET, KF_LENGTH, KF_NUMBER };
+
+enum dw_rule {
+	DW_NONE, DW_SYMBOL, DW_STRUCT, DW_TYPEDEF, DW_ENUM, DW_MEMBER,
+	DW_MEMBER_LEN, DW_SYMBOL_LEN, DW_ENUMERATOR, DW_BIT,
+};
+
+enum kf_id {
+#define KF(kind, id, key, dw, a, b) KF_##id,
+#include "kfacts.def"
+#undef KF
+	KF__COUNT
+};
+
+struct kf_desc {
+	enum kf_kind kind;
+	const char *key;	/* inside the parentheses: "page.flags" */
+	enum dw_rule dw;
+	const char *a, *b;
+};
+extern const struct kf_desc kf_table[KF__COUNT];
+
+struct kfacts {
+	char release[65];	/* OSRELEASE */
+	unsigned page_size;	/* PAGESIZE; 0 = absent */
+	bool have_crashtime;
+	int64_t crashtime;	/* CRASHTIME */
+	bool have_kerneloffset;
+	uint64_t kerneloffset;	/* KERNELOFFSET (KASLR) */
+	char build_id[96];	/* BUILD-ID */
+
+	bool have[KF__COUNT];
+	int64_t val[KF__COUNT];
+};
+
+static inline bool kf_have(const struct kfacts *k, enum kf_id id) { return k->have[id]; }
+static inline int64_t kf_val(const struct kfacts *k, enum kf_id id) { return k->val[id]; }
+static inline uint64_t kf_addr(const struct kfacts *k, enum kf_id id) { return (uint64_t)k->val[id]; }
+/* The value, or def when absent. */
+static inline int64_t kf_or(const struct kfacts *k, enum kf_id id, int64_t def)
+{
+	return k->have[id] ? k->val[id] : def;
+}
+static inline void kf_set(struct kfacts *k, enum kf_id id, int64_t v)
+{
+	k->have[id] = true;
+	k->val[id] = v;
+}
+
+/* "SYMBOL", "SIZE", ... */
+const char *kf_kind_name(enum kf_kind kind);
+/* Index of the fact with this kind and key text, or -1. */
+int kf_lookup(enum kf_kind kind, const char *key, unsigned len);
+/* Compare two kernel releases ("6.1.0-56-amd64") as version numbers a.b.c. */
+int kf_release_cmp(const char *release, int major, int minor, int patch);
+
+#endif

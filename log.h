@@ -1,0 +1,54 @@
+/*
+ * log.h - messages by upstream's message-level bits, and progress lines.
+ *
+ * The message level is the one mutable global of the program.  Common,
+ * debug and report messages go to stdout unless stdout carries the dump
+ * (-F), then to stderr; errors and progress always go to stderr.
+ */
+#ifndef MDF_LOG_H
+#define MDF_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	ML_PROGRESS = 0x01,
+	ML_COMMON = 0x02,
+	ML_ERROR = 0x04,
+	ML_DEBUG = 0x08,
+	ML_REPORT = 0x10,
+	ML_DEFAULT = 0x07,
+	ML_MAX = 0x1f,
+};
+
+void log_set_level(int level);
+int log_level(void);
+bool log_on(int bit);
+/* Messages must not go to stdout: it carries the flattened dump. */
+void log_stdout_is_data(void);
+
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds since the program started (monotonic). */
+double log_elapsed(void);
+
+/*
+ * One step of work ("Copying data"): a percentage line on stderr, redrawn
+ * at most a few times a second, and a closing STEP line with its duration.
+ */
+struct progress {
+	const char *name;
+	uint64_t total;
+	double started, last_drawn;
+	unsigned spin;
+};
+void progress_begin(struct progress *p, const char *name, uint64_t total);
+void progress_update(struct progress *p, uint64_t done);
+void progress_end(struct progress *p);
+/* End the progress line (after the last step of a run). */
+void progress_newline(void);
+
+#endif

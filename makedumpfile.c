@@ -1,0 +1,428 @@
+/*
+ * makedumpfile.c - the command line and the recipe of each mode.
+ *
+ * argv -> struct options (upstream's letters and long names) -> the checks
+ * upstream makes on their combinations -> one mode: filter and write a
+ * dump, write VMCOREINFO (-g), rebuild a flattened stream (-R), join split
+ * files (--reassemble), save the kernel log (--dump-dmesg), or show memory
+ * usage (--mem-usage).  Only this file prints errors; modules return them.
+ */
+#include "makedumpfile.h"
+#include "cli.h"
+#include "dmesg.h"
+#include "dump.h"
+#include "dwarf_info.h"
+#include "filter.h"
+#include "kview.h"
+#include "log.h"
+#include "memmap.h"
+#include "memusage.h"
+#include "out_elf.h"
+#include "out_kdump.h"
+#include "report.h"
+#include "sink.h"
+#include "split.h"
+#include "vmcore.h"
+#include "vmcoreinfo.h"
+#include "arch/arch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Print the one-line error of a failed step. */
+static void print_err(const struct err *e)
+{
+	log_error("%s: %s\n", MDF_NAME, e->msg);
+}
+
+/* ---- kernel knowledge ---------------------------------------------------- */
+
+/*
+ * Facts come from -x (DWARF) and -i (text) first, then the dump's own
+ * VMCOREINFO note fills what they left absent.  Symbols read without the
+ * KASLR offset get the dump's KERNELOFFSET added.
+ */
+static int load_facts(const struct options *o, struct vmcore *vc, struct kview *kv,
+		      struct err *e)
+{
+	size_t len;
+	const char *note = vmcore_vmcoreinfo(vc, &len, NULL);
+	uint64_t kaslr = note ? vmci_kerneloffset(note, len) : 0;
+	struct kfacts *k = &kv->k;
+
+	memset(k, 0, sizeof(*k));
+	if (o->vmlinux) {
+		if (dwinfo_read(o->vmlinux, k, e) < 0)
+			return -1;
+		if (kaslr) {
+			int i;
+
+			for (i = 0; i < KF__COUNT; i++)
+				if (k->have[i] && kf_table[i].kind == KF_SYMBOL)
+					k->val[i] += (int64_t)kaslr;
+		}
+	} else if (o->vmcoreinfo_in) {
+		struct kfacts text;
+		uint64_t text_kaslr;
+
+		memset(&text, 0, sizeof(text));
+		if (vmci_parse_file(o->vmcoreinfo_in, 0, &text, e) < 0)
+			return -1;
+		text_kaslr = text.have_kerneloffset ? text.kerneloffset : 0;
+		memset(k, 0, sizeof(*k));
+		if (vmci_parse_file(o->vmcoreinfo_in, (int64_t)(kaslr - text_kaslr), k, e) < 0)
+			return -1;
+		if (kaslr) {
+			k->have_kerneloffset = true;
+			k->kerneloffset = kaslr;
+		}
+	}
+	if (note) {
+		struct kfacts from_note;
+
+		memset(&from_note, 0, sizeof(from_note));
+		if (vmci_parse(note, len, "VMCOREINFO note", 0, &from_note, e) < 0)
+			return err_prefix(e, "%s", vmcore_path(vc));
+		if ((o->vmlinux || o->vmcoreinfo_in) &&
+		    strcmp(from_note.release, k->release) != 0)
+			return err_set_code(e, ERR_RELEASE,
+					    "check_release: %s (%s) and %s (%s) don't match.",
+					    o->vmlinux ? o->vmlinux : o->vmcoreinfo_in, k->release,
+					    vmcore_path(vc), from_note.release);
+		if (vmci_parse(note, len, "VMCOREINFO note", 0, k, e) < 0)
+			return err_prefix(e, "%s", vmcore_path(vc));
+	}
+	kv->have_facts = k->release[0] != 0;
+	return 0;
+}
+
+static int open_kernel(const struct options *o, struct vmcore *vc, struct kview *kv,
+		       struct err *e)
+{
+	memset(kv, 0, sizeof(*kv));
+	if (load_facts(o, vc, kv, e) < 0)
+		return -1;
+	if (!kv->have_facts && o->dump_levels[0] > 1)
+		return err_set(e, "%s doesn't contain vmcoreinfo: dump level %d needs -x VMLINUX or -i VMCOREINFO",
+			       vmcore_path(vc), o->dump_levels[0]);
+	if (kview_init(kv, vc, e) < 0)
+		return -1;
+	log_debug("page_size    : %u\nphys_base    : %" PRIx64 "\narch         : %s\n",
+		  kv->page_size, kv->phys_base, kv->arch ? kv->arch->name : "unknown");
+	return 0;
+}
+
+static int print_vtop(struct kview *kv, uint64_t va, struct err *e)
+{
+	uint64_t pa;
+
+	if (!kv->arch)
+		return err_set(e, "--vtop: unknown architecture");
+	if (log_on(ML_DEBUG) && kv->arch->print_vtop(kv, va, stderr, e) < 0)
+		return -1;
+	if (kview_vtop(kv, va, &pa, NULL, e) < 0)
+		return -1;
+	log_msg("\nTranslating virtual address %" PRIx64 " to physical address.\n", va);
+	log_msg("VIRTUAL           PHYSICAL\n");
+	log_msg("%16" PRIx64 "  %" PRIx64 "\n\n", va, pa);
+	return 0;
+}
+
+/* ---- creating a dump ------------------------------------------------------ */
+
+/* Upstream's rule: a share of free memory, at most 4 MiB, no more than needed. */
+static uint64_t window_pfns(const struct options *o, uint64_t max_mapnr)
+{
+	uint64_t bytes, need = (max_mapnr + 7) / 8;
+
+	if (o->cyclic_buffer_kb) {
+		bytes = o->cyclic_buffer_kb << 10;
+	} else {
+		uint64_t free_bytes = cli_mem_free();
+
+		bytes = 4u << 20;
+		if (free_bytes && free_bytes / 10 * 6 < bytes)
+			bytes = free_bytes / 10 * 6;
+		if (need < bytes)
+			bytes = need;
+	}
+	if (bytes < 1)
+		bytes = 1;
+	log_debug("\nBuffer size for the cyclic mode: %" PRIu64 "\n", bytes);
+	return bytes * 8;
+}
+
+static struct sink *open_output(const struct options *o, const char *path, struct err *e)
+{
+	struct sink *s;
+
+	if (o->dry_run)
+		s = sink_open_null();
+	else if (o->flatten)
+		s = sink_open_flat(STDOUT_FILENO, "STDOUT", e);
+	else
+		s = sink_open_file(path, o->force, e);
+	if (s && o->size_limit)
+		sink_set_limit(s, o->size_limit);
+	return s;
+}
+
+struct dump_setup {
+	struct vmcore *vc;
+	struct kview kv;
+	struct memmap *mm;
+	uint64_t max_mapnr;
+};
+
+static int setup_dump(const struct options *o, struct dump_setup *ds, struct err *e)
+{
+	ds->vc = vmcore_open(o->vmcore, !o->non_mmap, e);
+	if (!ds->vc)
+		return -1;
+	if (open_kernel(o, ds->vc, &ds->kv, e) < 0)
+		return -1;
+	ds->max_mapnr = vmcore_max_pfn(ds->vc);
+	if (ds->kv.have_facts && ds->kv.arch) {
+		ds->mm = memmap_open(&ds->kv, ds->max_mapnr, e);
+		if (!ds->mm)
+			return -1;
+		ds->max_mapnr = memmap_max_pfn(ds->mm);
+		log_debug("Memory type  : %s\nmax_mapnr    : %" PRIx64 "\n",
+			  memmap_model_name(memmap_model(ds->mm)), ds->max_mapnr);
+	}
+	if (vmcore_kind(ds->vc) == VMCORE_KDUMP)
+		ds->max_mapnr = vmcore_max_pfn(ds->vc);
+	if (o->have_vtop && print_vtop(&ds->kv, o->vtop_addr, e) < 0)
+		return -1;
+	return 0;
+}
+
+static void teardown_dump(struct dump_setup *ds)
+{
+	memmap_close(ds->mm);
+	kview_fini(&ds->kv);
+	vmcore_close(ds->vc);
+}
+
+/* One attempt at one dump level.  Returns 0, or -1 with e (ERR_NOSPC: out of space). */
+static int write_dump(const struct options *o, struct dump_setup *ds, int level,
+		      struct report *rep, struct err *e)
+{
+	struct dump_job job;
+	int rc;
+
+	memset(&job, 0, sizeof(job));
+	job.vc = ds->vc;
+	job.kv = &ds->kv;
+	job.dump_level = level | vmcore_input_dump_level(ds->vc);
+	job.codec = o->codec;
+	job.max_mapnr = ds->max_mapnr;
+	job.window_pfns = window_pfns(o, ds->max_mapnr);
+	job.num_threads = cli_threads(o);
+	job.work_dir = o->work_dir;
+	job.block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
+	job.split_end = ds->max_mapnr;
+	job.filter = filter_new(&ds->kv, ds->mm, job.dump_level, e);
+	if (!job.filter)
+		return -1;
+	job.sink = open_output(o, o->outputs ? o->outputs[0] : NULL, e);
+	if (!job.sink) {
+		filter_free(job.filter);
+		return -1;
+	}
+	rc = o->elf ? out_elf_write(&job, rep, e) : out_kdump_write(&job, e);
+	rep->counts = *filter_counts(job.filter);
+	rep->original = vmcore_original_pages(ds->vc);
+	rep->max_mapnr = ds->max_mapnr;
+	rep->write_bytes = sink_bytes_written(job.sink);
+	filter_free(job.filter);
+	if (rc < 0 && !job.incomplete) {
+		sink_discard(job.sink);
+		return -1;
+	}
+	if (rc < 0) {
+		struct err ignore;
+
+		sink_close(job.sink, &ignore);
+		return -1;
+	}
+	return sink_close(job.sink, e);
+}
+
+static int run_dump(const struct options *o)
+{
+	struct dump_setup ds;
+	struct report rep;
+	struct err e = { 0 };
+	int i, rc = -1;
+
+	memset(&ds, 0, sizeof(ds));
+	memset(&rep, 0, sizeof(rep));
+	rep.elf = o->elf;
+	if (setup_dump(o, &ds, &e) < 0)
+		goto out;
+	for (i = 0; i < o->num_dump_levels; i++) {
+		if (i > 0)
+			log_msg("Retry to create a dumpfile by dump_level(%d).\n", o->dump_levels[i]);
+		if (o->split)
+			rc = split_write(o, &ds.kv, ds.mm, ds.max_mapnr, o->dump_levels[i], &rep, &e);
+		else
+			rc = write_dump(o, &ds, o->dump_levels[i], &rep, &e);
+		if (rc == 0 || e.code != ERR_NOSPC || o->flatten || o->dry_run ||
+		    i + 1 == o->num_dump_levels)
+			break;
+		print_err(&e);
+		if (!o->split)
+			unlink(o->outputs[0]);
+		else
+			split_unlink(o);
+	}
+	progress_newline();
+	report_print(&rep);
+	if (rc == 0) {
+		if (o->split)
+			split_print_saved(o);
+		else
+			log_msg("\nThe dumpfile is saved to %s.\n",
+				o->flatten ? "STDOUT" : o->outputs[0]);
+	} else if (e.code == ERR_NOSPC && !o->flatten && !o->dry_run) {
+		print_err(&e);
+		log_msg("This is an incomplete dumpfile, but might analyzable.\n");
+	}
+out:
+	if (rc < 0 && e.code != ERR_NOSPC)
+		print_err(&e);
+	teardown_dump(&ds);
+	if (rc == 0)
+		return EXIT_COMPLETED;
+	return e.code == ERR_RELEASE ? EXIT_WRONG_RELEASE : EXIT_FAILED;
+}
+
+/* ---- the other modes ---------------------------------------------------- */
+
+static int run_generate(const struct options *o)
+{
+	struct kfacts k;
+	struct err e = { 0 };
+	FILE *f;
+
+	memset(&k, 0, sizeof(k));
+	if (dwinfo_read(o->vmlinux, &k, &e) < 0) {
+		print_err(&e);
+		return EXIT_FAILED;
+	}
+	f = fopen(o->vmcoreinfo_out, o->force ? "w" : "wx");
+	if (!f) {
+		err_errno(&e, errno, "%s: cannot create the VMCOREINFO file", o->vmcoreinfo_out);
+		print_err(&e);
+		return EXIT_FAILED;
+	}
+	if (vmci_write(&k, f) < 0 || fclose(f) != 0) {
+		err_errno(&e, errno, "%s: write", o->vmcoreinfo_out);
+		print_err(&e);
+		unlink(o->vmcoreinfo_out);
+		return EXIT_FAILED;
+	}
+	log_msg("\nThe vmcoreinfo is saved to %s.\n", o->vmcoreinfo_out);
+	return EXIT_COMPLETED;
+}
+
+static int run_rearrange(const struct options *o)
+{
+	struct err e = { 0 };
+
+	if (sink_unflatten(STDIN_FILENO, "STDIN", o->outputs[0], o->force, &e) < 0) {
+		print_err(&e);
+		return EXIT_FAILED;
+	}
+	log_msg("\nThe dumpfile is saved to %s.\n", o->outputs[0]);
+	return EXIT_COMPLETED;
+}
+
+static int run_dmesg(const struct options *o)
+{
+	struct dump_setup ds;
+	struct err e = { 0 };
+	int rc = EXIT_FAILED;
+
+	memset(&ds, 0, sizeof(ds));
+	ds.vc = vmcore_open(o->vmcore, !o->non_mmap, &e);
+	if (ds.vc && open_kernel(o, ds.vc, &ds.kv, &e) == 0 &&
+	    dmesg_save(&ds.kv, o->outputs[0], o->partial_dmesg, o->force, &e) == 0) {
+		log_msg("\nThe dmesg log is saved to %s.\n", o->outputs[0]);
+		rc = EXIT_COMPLETED;
+	} else {
+		print_err(&e);
+		if (e.code == ERR_RELEASE)
+			rc = EXIT_WRONG_RELEASE;
+	}
+	teardown_dump(&ds);
+	return rc;
+}
+
+static int run_mem_usage(const struct options *o)
+{
+	struct dump_setup ds;
+	struct err e = { 0 };
+	int rc = EXIT_FAILED;
+
+	memset(&ds, 0, sizeof(ds));
+	if (setup_dump(o, &ds, &e) == 0 && memusage_show(&ds.kv, ds.mm, ds.max_mapnr, &e) == 0)
+		rc = EXIT_COMPLETED;
+	else
+		print_err(&e);
+	teardown_dump(&ds);
+	return rc;
+}
+
+static int run_reassemble(const struct options *o)
+{
+	struct err e = { 0 };
+
+	int rc = split_reassemble(o, &e);
+
+	progress_newline();
+	if (rc < 0) {
+		print_err(&e);
+		return EXIT_FAILED;
+	}
+	log_msg("\nThe dumpfile is saved to %s.\n", o->outputs[0]);
+	return EXIT_COMPLETED;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc;
+
+	log_elapsed();
+	rc = cli_parse(argc, argv, &o);
+	if (rc != EXIT_COMPLETED || o.mode == MODE_HELP || o.mode == MODE_VERSION) {
+		if (rc == EXIT_COMPLETED && o.mode == MODE_HELP)
+			cli_usage();
+		else if (rc == EXIT_COMPLETED)
+			cli_version();
+		else if (!o.check_params)
+			log_msg("\n%s Failed.\n", MDF_NAME);
+		return rc;
+	}
+	if (o.check_params)
+		return EXIT_COMPLETED;
+	cli_debug_banner(argc, argv);
+	if (o.flatten)
+		log_stdout_is_data();
+	switch (o.mode) {
+	case MODE_GENERATE: rc = run_generate(&o); break;
+	case MODE_REARRANGE: rc = run_rearrange(&o); break;
+	case MODE_REASSEMBLE: rc = run_reassemble(&o); break;
+	case MODE_DMESG: rc = run_dmesg(&o); break;
+	case MODE_MEM_USAGE: rc = run_mem_usage(&o); return rc == EXIT_COMPLETED ? rc : (log_msg("\n%s Failed.\n", MDF_NAME), rc);
+	default: rc = run_dump(&o); break;
+	}
+	log_msg("\n%s %s.\n", MDF_NAME, rc == EXIT_COMPLETED ? "Completed" : "Failed");
+	return rc;
+}

@@ -1,0 +1,359 @@
+/* out_elf.c - write an ELF dump; see out_elf.h. */
+#include "out_elf.h"
+#include "bitmap.h"
+#include "log.h"
+
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A run of this many excluded pages ends a segment; shorter gaps are written. */
+#define PFN_EXCLUDED 256
+
+struct elf_writer {
+	struct dump_job *job;
+	GElf_Ehdr eh;
+	GElf_Phdr note;
+	int cls;
+	unsigned char encoding;
+	size_t ehdr_size, phdr_size;
+	uint64_t nloads;		/* PT_LOADs the output will have */
+	bool extended;			/* e_phnum overflowed: count in section 0 */
+	uint64_t phdr_off, note_off, data_off;
+	uint64_t next_phdr;		/* index of the next PT_LOAD header */
+	struct sink_stream data;
+	uint8_t *bm;			/* 2nd bitmap window */
+	uint64_t bm_start, bm_end;	/* pfns the window holds */
+	uint64_t elf_excluded;
+	uint8_t *copybuf;
+};
+
+/* Is pfn in the 2nd bitmap?  Windows are read as the walk moves on. */
+static int dumpable(struct elf_writer *w, uint64_t pfn, bool *yes, struct err *e)
+{
+	struct dump_job *job = w->job;
+
+	if (pfn >= job->max_mapnr) {
+		*yes = false;
+		return 0;
+	}
+	if (pfn < w->bm_start || pfn >= w->bm_end) {
+		w->bm_start = pfn & ~(uint64_t)7;
+		w->bm_end = w->bm_start + job->window_pfns < job->max_mapnr
+			? w->bm_start + job->window_pfns : job->max_mapnr;
+		if (dump_window_bitmap(job, w->bm_start, w->bm_end, w->bm, e) < 0)
+			return -1;
+	}
+	*yes = bm_test(w->bm, pfn - w->bm_start);
+	return 0;
+}
+
+/* One output PT_LOAD being grown along an input segment. */
+struct piece {
+	GElf_Phdr ph;
+	uint64_t memsz, filesz;
+};
+
+/* last: the piece that ends the input segment (upstream gives it an offset even when empty). */
+typedef int (*load_fn)(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e);
+
+/*
+ * Walk one input segment and cut it into output PT_LOADs as upstream does:
+ * a run of PFN_EXCLUDED or more excluded pages ends a piece (as its
+ * memory-only tail); shorter runs stay in the file with their contents.
+ */
+static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn emit,
+		       struct err *e)
+{
+	uint64_t ps = w->job->kv->page_size;
+	uint64_t pfn = s->paddr / ps, pfn_end = (s->paddr + s->memsz) / ps;
+	uint64_t head = ps - s->paddr % ps, tail = (s->paddr + s->memsz) % ps, excluded = 0;
+	struct piece p;
+
+	memset(&p, 0, sizeof(p));
+	p.ph.p_type = PT_LOAD;
+	p.ph.p_flags = s->flags;
+	p.ph.p_align = s->align;
+	p.ph.p_paddr = s->paddr;
+	p.ph.p_vaddr = s->vaddr;
+	if (head != ps) {
+		p.memsz = p.filesz = head < s->memsz ? head : s->memsz;
+		pfn++;
+	}
+	if (tail)
+		pfn_end++;
+	for (; pfn < pfn_end; pfn++) {
+		uint64_t size = (pfn == pfn_end - 1 && tail) ? tail : ps;
+		bool keep;
+
+		if (dumpable(w, pfn, &keep, e) < 0)
+			return -1;
+		if (!keep) {
+			excluded++;
+			p.memsz += size;
+			continue;
+		}
+		if (excluded < PFN_EXCLUDED) {
+			p.filesz += ps * excluded + size;
+			p.memsz += size;
+			excluded = 0;
+			continue;
+		}
+		/* A long gap: close the piece before it, start a new one here. */
+		w->elf_excluded += excluded;
+		p.ph.p_memsz = p.memsz;
+		p.ph.p_filesz = p.filesz;
+		if (emit(w, &p.ph, false, e) < 0)
+			return -1;
+		p.ph.p_paddr += p.memsz;
+		p.ph.p_vaddr += p.memsz;
+		p.memsz = p.filesz = size;
+		excluded = 0;
+	}
+	w->elf_excluded += excluded;
+	p.ph.p_memsz = p.memsz;
+	p.ph.p_filesz = p.filesz;
+	return emit(w, &p.ph, true, e);
+}
+
+static int count_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e)
+{
+	(void)ph;
+	(void)last;
+	(void)e;
+	w->nloads++;
+	return 0;
+}
+
+/* Convert one header to the file's class and byte order. */
+static int to_file(struct elf_writer *w, Elf_Type type, const void *mem, void *file,
+		   size_t file_size, struct err *e)
+{
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
+	Elf64_Phdr p64;
+	Elf32_Phdr p32;
+	Elf_Data src = { .d_version = EV_CURRENT, .d_type = type }, dst = src;
+
+	if (type == ELF_T_EHDR) {
+		const GElf_Ehdr *g = mem;
+
+		if (w->cls == ELFCLASS64) {
+			e64 = *(const Elf64_Ehdr *)g;
+			src.d_buf = &e64;
+			src.d_size = sizeof(e64);
+		} else {
+			memcpy(e32.e_ident, g->e_ident, EI_NIDENT);
+			e32.e_type = g->e_type; e32.e_machine = g->e_machine;
+			e32.e_version = (Elf32_Word)g->e_version; e32.e_entry = (Elf32_Addr)g->e_entry;
+			e32.e_phoff = (Elf32_Off)g->e_phoff; e32.e_shoff = (Elf32_Off)g->e_shoff;
+			e32.e_flags = (Elf32_Word)g->e_flags; e32.e_ehsize = g->e_ehsize;
+			e32.e_phentsize = g->e_phentsize; e32.e_phnum = g->e_phnum;
+			e32.e_shentsize = g->e_shentsize; e32.e_shnum = g->e_shnum;
+			e32.e_shstrndx = g->e_shstrndx;
+			src.d_buf = &e32;
+			src.d_size = sizeof(e32);
+		}
+	} else {
+		const GElf_Phdr *g = mem;
+
+		if (w->cls == ELFCLASS64) {
+			p64 = *(const Elf64_Phdr *)g;
+			src.d_buf = &p64;
+			src.d_size = sizeof(p64);
+		} else {
+			p32.p_type = (Elf32_Word)g->p_type; p32.p_offset = (Elf32_Off)g->p_offset;
+			p32.p_vaddr = (Elf32_Addr)g->p_vaddr; p32.p_paddr = (Elf32_Addr)g->p_paddr;
+			p32.p_filesz = (Elf32_Word)g->p_filesz; p32.p_memsz = (Elf32_Word)g->p_memsz;
+			p32.p_flags = (Elf32_Word)g->p_flags; p32.p_align = (Elf32_Word)g->p_align;
+			src.d_buf = &p32;
+			src.d_size = sizeof(p32);
+		}
+	}
+	dst.d_buf = file;
+	dst.d_size = file_size;
+	if ((w->cls == ELFCLASS64 ? elf64_xlatetof(&dst, &src, w->encoding)
+				  : elf32_xlatetof(&dst, &src, w->encoding)) == NULL)
+		return err_set(e, "ELF header conversion failed: %s", elf_errmsg(-1));
+	return 0;
+}
+
+static int write_phdr(struct elf_writer *w, uint64_t index, const GElf_Phdr *ph, struct err *e)
+{
+	uint8_t b[64];
+
+	if (to_file(w, ELF_T_PHDR, ph, b, w->phdr_size, e) < 0)
+		return -1;
+	return sink_write(w->job->sink, w->phdr_off + index * w->phdr_size, b, w->phdr_size, e);
+}
+
+static int write_ehdr(struct elf_writer *w, bool incomplete, struct err *e)
+{
+	GElf_Ehdr eh = w->eh;
+	uint8_t b[64];
+	uint64_t phnum = 1 + w->nloads;
+
+	eh.e_phoff = w->phdr_off;
+	eh.e_phentsize = (GElf_Half)w->phdr_size;
+	eh.e_shoff = 0;
+	eh.e_shnum = 0;
+	eh.e_shentsize = 0;
+	eh.e_shstrndx = SHN_UNDEF;
+	eh.e_phnum = (GElf_Half)(w->extended ? PN_XNUM : phnum);
+	if (w->extended) {
+		eh.e_shoff = w->ehdr_size;
+		eh.e_shentsize = (GElf_Half)(w->cls == ELFCLASS64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+		eh.e_shnum = 1;
+	}
+	if (incomplete)
+		eh.e_flags |= ELF_FLAG_INCOMPLETE;
+	if (to_file(w, ELF_T_EHDR, &eh, b, w->ehdr_size, e) < 0)
+		return -1;
+	return sink_write(w->job->sink, 0, b, w->ehdr_size, e);
+}
+
+/* Section 0 carries the real program header count when it exceeds 0xfffe. */
+static int write_section0(struct elf_writer *w, struct err *e)
+{
+	uint8_t b[64];
+	uint64_t phnum = 1 + w->nloads;
+	size_t n = w->cls == ELFCLASS64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	unsigned info_at = w->cls == ELFCLASS64 ? 44 : 28;
+	unsigned i;
+
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < 4; i++)
+		b[info_at + (w->encoding == ELFDATA2MSB ? 3 - i : i)] = (uint8_t)(phnum >> (8 * i));
+	return sink_write(w->job->sink, w->ehdr_size, b, n, e);
+}
+
+static int copy_data(struct elf_writer *w, uint64_t paddr, uint64_t len, struct err *e)
+{
+	while (len) {
+		size_t n = len < (1u << 20) ? (size_t)len : (1u << 20);
+
+		if (vmcore_read_phys(w->job->vc, paddr, w->copybuf, n, e) < 0 ||
+		    sink_stream_put(&w->data, w->copybuf, n, e) < 0)
+			return -1;
+		paddr += n;
+		len -= n;
+		w->job->num_written += n / w->job->kv->page_size;
+	}
+	return 0;
+}
+
+static int write_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e)
+{
+	GElf_Phdr out = *ph;
+
+	out.p_offset = (ph->p_filesz || last) ? sink_stream_pos(&w->data) : 0;
+	if (write_phdr(w, 1 + w->next_phdr++, &out, e) < 0)
+		return -1;
+	return copy_data(w, ph->p_paddr, ph->p_filesz, e);
+}
+
+static int plan(struct elf_writer *w, struct err *e)
+{
+	struct dump_job *job = w->job;
+	size_t i, note_len;
+
+	if (!vmcore_elf_headers(job->vc, &w->eh, &w->note))
+		return err_set(e, "%s: ELF output needs an ELF input with a PT_NOTE",
+			       vmcore_path(job->vc));
+	w->cls = w->eh.e_ident[EI_CLASS];
+	w->encoding = w->eh.e_ident[EI_DATA];
+	w->ehdr_size = w->cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	w->phdr_size = w->cls == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	for (i = 0; i < vmcore_nsegs(job->vc); i++)
+		if (cut_segment(w, vmcore_seg(job->vc, i), count_load, e) < 0)
+			return -1;
+	w->extended = 1 + w->nloads >= PN_XNUM;
+	if (w->extended && w->cls != ELFCLASS64)
+		return err_set(e, "%llu program headers do not fit an ELF32 dump",
+			       (unsigned long long)(1 + w->nloads));
+	w->phdr_off = w->ehdr_size + (w->extended ? (w->cls == ELFCLASS64 ? sizeof(Elf64_Shdr)
+									 : sizeof(Elf32_Shdr)) : 0);
+	w->note_off = w->phdr_off + (1 + w->nloads) * w->phdr_size;
+	vmcore_notes(job->vc, &note_len);
+	w->data_off = w->note_off + note_len;
+	w->elf_excluded = 0;
+	return 0;
+}
+
+static int write_notes(struct elf_writer *w, struct err *e)
+{
+	size_t len;
+	const uint8_t *notes = vmcore_notes(w->job->vc, &len);
+	GElf_Phdr ph = w->note;
+
+	ph.p_offset = w->note_off;
+	ph.p_filesz = len;
+	if (write_phdr(w, 0, &ph, e) < 0)
+		return -1;
+	return sink_write(w->job->sink, w->note_off, notes, len, e);
+}
+
+static int write_loads(struct elf_writer *w, struct err *e)
+{
+	struct dump_job *job = w->job;
+	struct progress pr;
+	size_t i;
+
+	progress_begin(&pr, "Copying data", vmcore_nsegs(job->vc));
+	for (i = 0; i < vmcore_nsegs(job->vc); i++) {
+		if (cut_segment(w, vmcore_seg(job->vc, i), write_load, e) < 0)
+			return -1;
+		progress_update(&pr, i + 1);
+	}
+	if (sink_stream_flush(&w->data, e) < 0)
+		return -1;
+	progress_end(&pr);
+	return 0;
+}
+
+int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
+{
+	struct elf_writer w;
+	int rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.job = job;
+	job->exclude_zero_in_bitmap = (job->dump_level & DL_ZERO) != 0;
+	w.bm = malloc(dump_window_bytes(0, job->window_pfns));
+	w.copybuf = malloc(1u << 20);
+	if (!w.bm || !w.copybuf) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (dump_keep_bitmap(job, UINT64_MAX, e) < 0 || dump_filter_pass(job, false, e) < 0)
+		goto out;
+	dump_begin_page_pass(job);
+	if (plan(&w, e) < 0)
+		goto out;
+	if (write_ehdr(&w, true, e) < 0 || (w.extended && write_section0(&w, e) < 0) ||
+	    write_notes(&w, e) < 0)
+		goto out;
+	if (sink_stream_init(&w.data, job->sink, w.data_off, (size_t)job->kv->page_size << job->block_order, e) < 0)
+		goto out;
+	w.bm_start = w.bm_end = 0;
+	dump_begin_page_pass(job);
+	if (write_loads(&w, e) < 0) {
+		struct err ignore;
+
+		if (e->code != ERR_NOSPC)
+			goto out;
+		job->incomplete = true;
+		write_ehdr(&w, true, &ignore);
+		goto out;
+	}
+	if (write_ehdr(&w, false, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	rep->elf_excluded = w.elf_excluded;
+	sink_stream_free(&w.data);
+	dump_release_bitmap(job);
+	free(w.bm);
+	free(w.copybuf);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * pagepipe.h - pages in pfn order in, compressed pages in the same order out.
+ *
+ * With one thread each page is tested for zeros and compressed as it
+ * arrives.  With more, pages are copied into a batch that worker threads
+ * compress in parallel; results leave in pfn order, so the output is the
+ * same bytes whatever the thread count.
+ */
+#ifndef MDF_PAGEPIPE_H
+#define MDF_PAGEPIPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compress.h"
+#include "err.h"
+
+/* One page as it is to be stored. */
+struct stored_page {
+	uint64_t pfn;
+	bool zero;		/* all zeros (only tested when asked) */
+	const uint8_t *data;	/* compressed bytes, or the raw page */
+	uint32_t size;
+	uint32_t flags;		/* codec_dump_flag() when compressed, else 0 */
+};
+
+typedef int (*pagepipe_emit_fn)(void *ctx, const struct stored_page *sp, struct err *e);
+
+struct pagepipe;
+
+struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test_zero,
+			      unsigned threads, pagepipe_emit_fn emit, void *ctx, struct err *e);
+/* page is only read during the call. */
+int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct err *e);
+/* Emit everything still queued. */
+int pagepipe_flush(struct pagepipe *pp, struct err *e);
+void pagepipe_free(struct pagepipe *pp);
+
+#endif

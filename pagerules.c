@@ -1,0 +1,356 @@
+/* pagerules.c - kernel facts -> page_rules, and classify(); see pagerules.h. */
+#include "pagerules.h"
+#include "log.h"
+
+#include <string.h>
+
+/*
+ * Fallbacks for kernels that do not export a fact, one row per kernel
+ * change.  Used only when the dump (VMCOREINFO or DWARF) says nothing.
+ */
+struct release { int a, b, c; };
+static bool at_least(const struct kfacts *k, struct release r)
+{
+	return kf_release_cmp(k->release, r.a, r.b, r.c) >= 0;
+}
+
+/* Flag numbers of the 2.6 kernels that predate their VMCOREINFO export. */
+static const struct { enum kf_id id; int64_t value; } old_flag_numbers[] = {
+	{ KF_NUM_PG_lru, 5 },		/* 2.6.x */
+	{ KF_NUM_PG_private, 11 },	/* 2.6.x */
+	{ KF_NUM_PG_swapcache, 15 },	/* 2.6.x */
+};
+#define PG_SLAB_OLD		7	/* 2.6.x; slab became a page type in 6.10 */
+#define PG_COMPOUND_OLD		14	/* PG_compound, 2.6.25 and older */
+#define PG_BUDDY_BEFORE_2_6_27	19	/* PG_buddy, 2.6.17-2.6.26 */
+#define PG_BUDDY_FROM_2_6_27	18	/* PG_buddy, 2.6.27-2.6.37 */
+#define BUDDY_MAPCOUNT_2_6_38	(-2)	/* 2.6.38: _mapcount == -2 */
+#define BUDDY_MAPCOUNT_2_6_39	(-128)	/* 2.6.39-4.17: PAGE_BUDDY_MAPCOUNT_VALUE */
+#define ORDER_WHEN_UNKNOWN	20	/* bound on a buddy order when LENGTH(zone.free_area) is absent */
+
+static const struct release K_2_6_17 = { 2, 6, 17 }, K_2_6_27 = { 2, 6, 27 },
+	K_2_6_38 = { 2, 6, 38 }, K_2_6_39 = { 2, 6, 39 }, K_4_4 = { 4, 4, 0 },
+	K_4_16 = { 4, 16, 0 }, K_6_6 = { 6, 6, 0 }, K_6_10 = { 6, 10, 0 };
+
+static int off_or_absent(const struct kfacts *k, enum kf_id id)
+{
+	return kf_have(k, id) ? (int)kf_val(k, id) : -1;
+}
+
+static uint64_t flag_mask(const struct kfacts *k, enum kf_id id)
+{
+	int64_t n = kf_or(k, id, -1);
+
+	return (n >= 0 && n < 64) ? UINT64_C(1) << n : 0;
+}
+
+/*
+ * The 6.12 encoding keeps the type in the top byte (PGTY_*, 0xf0 and up) and
+ * exports PGTY << 24; older kernels export a value with one bit cleared.
+ */
+static struct type_test type_from(const struct kfacts *k, enum kf_id id)
+{
+	struct type_test t = { TT_NONE, 0 };
+
+	if (!kf_have(k, id))
+		return t;
+	t.value = (uint32_t)kf_val(k, id);
+	t.kind = ((t.value & 0x00ffffff) == 0 && (t.value >> 24) >= 0xf0) ? TT_TOP_BYTE : TT_EQUAL;
+	return t;
+}
+
+static bool type_is(const struct type_test *t, uint32_t mapcount)
+{
+	switch (t->kind) {
+	case TT_EQUAL:
+		return mapcount == t->value;
+	case TT_TOP_BYTE:
+		return (mapcount >> 24) == (t->value >> 24);
+	default:
+		return false;
+	}
+}
+
+static void find_flag_masks(struct page_rules *r, const struct kfacts *k)
+{
+	size_t i;
+	struct kfacts fb = *k;
+
+	for (i = 0; i < sizeof(old_flag_numbers) / sizeof(old_flag_numbers[0]); i++)
+		if (!kf_have(&fb, old_flag_numbers[i].id))
+			kf_set(&fb, old_flag_numbers[i].id, old_flag_numbers[i].value);
+	r->m_lru = flag_mask(&fb, KF_NUM_PG_lru);
+	r->m_private = flag_mask(&fb, KF_NUM_PG_private);
+	r->m_swapcache = flag_mask(&fb, KF_NUM_PG_swapcache);
+	r->have_swapbacked = kf_have(k, KF_NUM_PG_swapbacked);
+	r->m_swapbacked = flag_mask(k, KF_NUM_PG_swapbacked);
+	r->m_hwpoison = flag_mask(k, KF_NUM_PG_hwpoison);
+	if (kf_have(k, KF_NUM_PG_slab))
+		r->m_slab = flag_mask(k, KF_NUM_PG_slab);
+	else if (!kf_have(k, KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE) && !at_least(k, K_6_10))
+		r->m_slab = UINT64_C(1) << PG_SLAB_OLD;
+	if (kf_have(k, KF_NUM_PG_head_mask))
+		r->m_head = (uint64_t)kf_val(k, KF_NUM_PG_head_mask);
+	else
+		r->m_head = UINT64_C(1) << PG_COMPOUND_OLD;
+}
+
+static void find_buddy_marker(struct page_rules *r, const struct kfacts *k)
+{
+	r->buddy = type_from(k, KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE);
+	if (r->buddy.kind == TT_NONE) {
+		if (kf_have(k, KF_NUM_PG_buddy))
+			r->m_buddy = flag_mask(k, KF_NUM_PG_buddy);
+		else if (at_least(k, K_2_6_39))
+			r->buddy = (struct type_test){ TT_EQUAL, (uint32_t)BUDDY_MAPCOUNT_2_6_39 };
+		else if (at_least(k, K_2_6_38))
+			r->buddy = (struct type_test){ TT_EQUAL, (uint32_t)BUDDY_MAPCOUNT_2_6_38 };
+		else if (at_least(k, K_2_6_27))
+			r->m_buddy = UINT64_C(1) << PG_BUDDY_FROM_2_6_27;
+		else if (at_least(k, K_2_6_17))
+			r->m_buddy = UINT64_C(1) << PG_BUDDY_BEFORE_2_6_27;
+	}
+	if (r->buddy.kind != TT_NONE && r->off_mapcount < 0)
+		r->buddy.kind = TT_NONE;
+	r->buddy_usable = r->off_private >= 0 && (r->buddy.kind != TT_NONE || r->m_buddy);
+	r->free_by_lists = (r->dump_level & DL_FREE) && !r->buddy_usable;
+}
+
+static void find_compound_layout(struct page_rules *r, const struct kfacts *k)
+{
+	int size_page = (int)r->size_page;
+
+	if (kf_have(k, KF_OFF_folio__folio_order)) {		/* 6.3-6.5 */
+		r->order_where = ORDER_FIELD;
+		r->order_off = (int)kf_val(k, KF_OFF_folio__folio_order) - size_page;
+		r->order_width = 1;
+	} else if (kf_have(k, KF_OFF_page_compound_order)) {	/* 4.4-6.2 */
+		r->order_where = ORDER_FIELD;
+		r->order_off = (int)kf_val(k, KF_OFF_page_compound_order);
+		r->order_width = at_least(k, K_4_16) ? 1 : 2;
+	} else if (at_least(k, K_6_6)) {			/* 6.6+: _flags_1 */
+		r->order_where = ORDER_FLAGS1;
+	} else if (!at_least(k, K_4_4) && kf_have(k, KF_OFF_page_lru) &&
+		   kf_have(k, KF_OFF_list_head_prev)) {		/* before 4.4: lru.prev */
+		r->order_where = ORDER_FIELD;
+		r->order_off = (int)(kf_val(k, KF_OFF_page_lru) + kf_val(k, KF_OFF_list_head_prev));
+		r->order_width = r->long_size;
+	}
+
+	r->hugetlb_type = type_from(k, KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE);
+	if (r->hugetlb_type.kind != TT_NONE && r->off_mapcount >= 0) {
+		r->hugetlb = HUGETLB_TYPE;				/* 6.9+ */
+	} else if (kf_have(k, KF_NUM_PG_hugetlb)) {
+		r->hugetlb = HUGETLB_FLAG1;				/* 6.6-6.8 */
+		r->m_hugetlb_flag1 = flag_mask(k, KF_NUM_PG_hugetlb);
+	} else if (kf_have(k, KF_NUM_HUGETLB_PAGE_DTOR)) {
+		r->hugetlb_dtor = (uint64_t)kf_val(k, KF_NUM_HUGETLB_PAGE_DTOR);
+		if (kf_have(k, KF_OFF_folio__folio_dtor)) {		/* 6.3-6.5 */
+			r->hugetlb = HUGETLB_DTOR_VALUE;
+			r->dtor_off = (int)kf_val(k, KF_OFF_folio__folio_dtor) - size_page;
+			r->dtor_width = 1;
+		} else if (kf_have(k, KF_OFF_page_compound_dtor)) {	/* 4.4-6.2 */
+			r->hugetlb = HUGETLB_DTOR_VALUE;
+			r->dtor_off = (int)kf_val(k, KF_OFF_page_compound_dtor);
+			r->dtor_width = at_least(k, K_4_16) ? 1 : 2;
+		}
+	}
+	if (r->hugetlb == HUGETLB_UNKNOWN && kf_have(k, KF_SYM_free_huge_page) &&
+	    !at_least(k, K_4_4) && kf_have(k, KF_OFF_page_lru)) {	/* before 4.4 */
+		r->hugetlb = HUGETLB_DTOR_POINTER;
+		r->hugetlb_dtor = kf_addr(k, KF_SYM_free_huge_page);
+		r->dtor_off = (int)(kf_val(k, KF_OFF_page_lru) + kf_or(k, KF_OFF_list_head_next, 0));
+		r->dtor_width = r->long_size;
+	}
+}
+
+int pagerules_init(struct page_rules *r, const struct kfacts *k, unsigned long_size,
+		   bool big_endian, int dump_level, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->dump_level = dump_level;
+	r->long_size = long_size;
+	r->big_endian = big_endian;
+	r->size_page = (unsigned)kf_or(k, KF_SIZE_page, 0);
+	r->off_flags = off_or_absent(k, KF_OFF_page_flags);
+	r->off_mapping = off_or_absent(k, KF_OFF_page_mapping);
+	r->off_mapcount = off_or_absent(k, KF_OFF_page__mapcount);
+	r->off_private = off_or_absent(k, KF_OFF_page_private);
+	r->off_chead = off_or_absent(k, KF_OFF_page_compound_head);
+	if (r->off_chead < 0)
+		r->off_chead = off_or_absent(k, KF_OFF_page_compound_info);	/* 7.1+ */
+	r->max_order = (unsigned)kf_or(k, KF_LEN_zone_free_area, 0);
+
+	if (!(dump_level & (DL_CACHE | DL_CACHE_PRIVATE | DL_USER | DL_FREE)) &&
+	    !kf_have(k, KF_NUM_PG_hwpoison))
+		return 0;	/* nothing a struct page could tell is wanted */
+	if (!r->size_page || r->off_flags < 0 || r->off_mapping < 0)
+		return err_set(e, "dump level %d needs SIZE(page), OFFSET(page.flags) and OFFSET(page.mapping), which the kernel facts lack",
+			       dump_level);
+	{
+		int offs[] = { r->off_flags, r->off_mapping, r->off_mapcount, r->off_private,
+			       r->off_chead };
+		size_t i;
+
+		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+			if (offs[i] >= 0 && (unsigned)offs[i] + 4 > r->size_page)
+				return err_set(e, "a struct page member offset (%d) is past SIZE(page)=%u",
+					       offs[i], r->size_page);
+	}
+	find_flag_masks(r, k);
+	r->offline = type_from(k, KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE);
+	r->slab = type_from(k, KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE);
+	r->unaccepted = type_from(k, KF_NUM_PAGE_UNACCEPTED_MAPCOUNT_VALUE);
+	if (r->off_mapcount < 0)
+		r->offline.kind = r->slab.kind = r->unaccepted.kind = TT_NONE;
+	if (dump_level & DL_FREE)
+		find_buddy_marker(r, k);
+	find_compound_layout(r, k);
+	r->scan_memmap = (dump_level & (DL_CACHE | DL_CACHE_PRIVATE | DL_USER)) ||
+			 kf_have(k, KF_NUM_PG_hwpoison) ||
+			 ((dump_level & DL_FREE) && r->buddy_usable);
+	return 0;
+}
+
+void pagerules_debug(const struct page_rules *r)
+{
+	static const char *const tt[] = { "none", "equal", "top-byte" };
+	static const char *const ow[] = { "unknown", "field", "flags1" };
+	static const char *const hh[] = { "unknown", "dtor", "dtor-pointer", "flag1", "type" };
+
+	log_debug("page rules: size %u, offsets flags %d mapping %d mapcount %d private %d compound_head %d\n",
+		  r->size_page, r->off_flags, r->off_mapping, r->off_mapcount, r->off_private,
+		  r->off_chead);
+	log_debug("page rules: buddy %s 0x%x%s, offline %s, slab %s, unaccepted %s, max order %u\n",
+		  r->m_buddy ? "flag" : tt[r->buddy.kind], r->buddy.value,
+		  r->free_by_lists ? " (free lists will be walked)" : "",
+		  tt[r->offline.kind], tt[r->slab.kind], tt[r->unaccepted.kind], r->max_order);
+	log_debug("page rules: compound order %s at %d (%u bytes), hugetlb %s, mem_map scan %s\n",
+		  ow[r->order_where], r->order_off, r->order_width, hh[r->hugetlb],
+		  r->scan_memmap ? "yes" : "no");
+}
+
+/* ---- the hot path ------------------------------------------------------- */
+
+static uint64_t ld(const struct page_rules *r, const uint8_t *p, unsigned width)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	if (r->big_endian)
+		for (i = 0; i < width; i++)
+			v = (v << 8) | p[i];
+	else
+		for (i = width; i-- > 0;)
+			v = (v << 8) | p[i];
+	return v;
+}
+
+void pagerules_decode(const struct page_rules *r, const uint8_t *p, const uint8_t *next,
+		      uint64_t pfn, struct page_view *v)
+{
+	unsigned L = r->long_size;
+
+	v->flags = ld(r, p + r->off_flags, L);
+	v->mapping = ld(r, p + r->off_mapping, L);
+	v->mapcount = r->off_mapcount >= 0 ? (uint32_t)ld(r, p + r->off_mapcount, 4) : 0;
+	v->private = r->off_private >= 0 ? ld(r, p + r->off_private, L) : 0;
+	v->compound_head = r->off_chead >= 0 ? ld(r, p + r->off_chead, L) : 0;
+	v->order = 0;
+	v->hugetlb = false;
+	if (!(v->flags & r->m_head) || !next)
+		return;
+	switch (r->order_where) {
+	case ORDER_FIELD:
+		v->order = (unsigned)ld(r, next + r->order_off, r->order_width);
+		break;
+	case ORDER_FLAGS1:
+		v->order = (unsigned)(ld(r, next + r->off_flags, L) & 0xff);
+		break;
+	default:
+		break;
+	}
+	/* An order the pfn is not aligned to is not a real compound page. */
+	if (v->order >= 64 || (v->order && (pfn & ((UINT64_C(1) << v->order) - 1))))
+		v->order = 0;
+	switch (r->hugetlb) {
+	case HUGETLB_TYPE:
+		v->hugetlb = type_is(&r->hugetlb_type, v->mapcount);
+		break;
+	case HUGETLB_FLAG1:
+		v->hugetlb = (ld(r, next + r->off_flags, L) & r->m_hugetlb_flag1) != 0;
+		break;
+	case HUGETLB_DTOR_VALUE:
+	case HUGETLB_DTOR_POINTER:
+		v->hugetlb = ld(r, next + r->dtor_off, r->dtor_width) == r->hugetlb_dtor;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool is_slab(const struct page_rules *r, const struct page_view *v)
+{
+	return type_is(&r->slab, v->mapcount) || (v->flags & r->m_slab);
+}
+
+static bool is_buddy(const struct page_rules *r, const struct page_view *v)
+{
+	if (r->m_buddy)
+		return (v->flags & r->m_buddy) != 0;
+	return !is_slab(r, v) && type_is(&r->buddy, v->mapcount);
+}
+
+static bool is_cache(const struct page_rules *r, const struct page_view *v)
+{
+	if (v->flags & r->m_lru)
+		return true;
+	/* PG_swapcache shares its bit with PG_owner_priv_1: valid with PG_swapbacked only. */
+	return (v->flags & r->m_swapcache) &&
+	       (!r->have_swapbacked || (v->flags & r->m_swapbacked));
+}
+
+static bool is_anon(const struct page_rules *r, const struct page_view *v)
+{
+	return (v->mapping & 1) && !is_slab(r, v);
+}
+
+enum page_class classify(const struct page_rules *r, const struct page_view *v, unsigned *order)
+{
+	int dl = r->dump_level;
+	bool anon;
+
+	*order = 0;
+	if (v->compound_head & 1)
+		return PC_TAIL;
+	if ((dl & DL_FREE) && r->buddy_usable && is_buddy(r, v)) {
+		unsigned limit = r->max_order ? r->max_order : ORDER_WHEN_UNKNOWN;
+
+		if (v->private >= limit)
+			return PC_BAD_ORDER;
+		*order = (unsigned)v->private;
+		return PC_FREE;
+	}
+	if ((dl & DL_FREE) && r->max_order && type_is(&r->unaccepted, v->mapcount)) {
+		*order = r->max_order - 1;
+		return PC_FREE;
+	}
+	*order = v->order;
+	anon = is_anon(r, v);
+	if ((dl & (DL_CACHE | DL_CACHE_PRIVATE)) && is_cache(r, v) && !anon) {
+		bool priv = (v->flags & r->m_private) != 0;
+
+		if (!priv)
+			return PC_CACHE;
+		if (dl & DL_CACHE_PRIVATE)
+			return PC_CACHE_PRIVATE;
+	}
+	if ((dl & DL_USER) && (anon || v->hugetlb))
+		return PC_USER;
+	if (v->flags & r->m_hwpoison)
+		return PC_HWPOISON;
+	if (!is_slab(r, v) && type_is(&r->offline, v->mapcount))
+		return PC_OFFLINE;
+	*order = 0;
+	return PC_KEEP;
+}

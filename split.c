@@ -1,0 +1,456 @@
+/* split.c - --split and --reassemble; see split.h. */
+#include "split.h"
+#include "bitmap.h"
+#include "cli.h"
+#include "dump.h"
+#include "log.h"
+#include "out_kdump.h"
+#include "sink.h"
+#include "vmcore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_SPLITBLOCK_KB (1024 * 1024)	/* 1 GiB, as upstream */
+#define PAGE_DESC_SIZE 24
+
+/* What each child reports back through shared memory. */
+struct part_result {
+	uint64_t zero, written;
+	int status;		/* 0 ok, 1 failed, 2 out of space */
+	char msg[512];
+};
+
+/*
+ * Cut [0, max_mapnr) into n ranges with about num_dumpable/n dumped pages
+ * each, in whole split blocks, as upstream does.
+ */
+static int plan_ranges(struct sink *s0, uint64_t bm2_off, uint64_t max_mapnr,
+		       uint64_t block_pfns, uint64_t num_dumpable, int n, uint64_t *bounds,
+		       struct err *e)
+{
+	uint64_t nblocks = (max_mapnr + block_pfns - 1) / block_pfns, blk = 0;
+	size_t bytes = (size_t)(block_pfns / 8);
+	uint8_t *buf = malloc(bytes);
+	int i;
+
+	if (!buf)
+		return err_set(e, "out of memory");
+	bounds[0] = 0;
+	for (i = 1; i < n; i++) {
+		int64_t need = (int64_t)(num_dumpable / (uint64_t)n);
+
+		while (need > 0 && blk < nblocks) {
+			uint64_t start = blk * block_pfns;
+			uint64_t end = start + block_pfns < max_mapnr ? start + block_pfns : max_mapnr;
+
+			if (end - start < block_pfns)	/* a partial last block counts nothing */
+				break;
+			if (sink_read(s0, bm2_off + start / 8, buf, bytes, e) < 0) {
+				free(buf);
+				return -1;
+			}
+			need -= (int64_t)bm_count(buf, end - start);
+			blk++;
+		}
+		bounds[i] = blk * block_pfns < max_mapnr ? blk * block_pfns : max_mapnr;
+		if (bounds[i] < bounds[i - 1])
+			bounds[i] = bounds[i - 1];
+	}
+	bounds[n] = max_mapnr;
+	free(buf);
+	return 0;
+}
+
+static void fill_job(struct dump_job *job, const struct options *o, struct kview *kv,
+		     uint64_t max_mapnr, int level)
+{
+	memset(job, 0, sizeof(*job));
+	job->vc = kv->vc;
+	job->kv = kv;
+	job->dump_level = level | vmcore_input_dump_level(kv->vc);
+	job->codec = o->codec;
+	job->max_mapnr = max_mapnr;
+	job->window_pfns = o->cyclic_buffer_kb ? o->cyclic_buffer_kb * 8192 : (4u << 20) * 8;
+	job->num_threads = 1;
+	job->block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
+	job->split = true;
+	job->split_end = max_mapnr;	/* the filter pass counts every page */
+	job->work_fd = -1;
+}
+
+/* The child that writes part i; never returns. */
+static void write_part(struct dump_job *job, struct kdump_out *w, struct filter *f,
+		       struct sink *src, struct part_result *res)
+{
+	struct err e = { 0 };
+	int rc = -1;
+
+	job->filter = f;
+	filter_counts_mut(f)->zero = 0;
+	if (!w) {
+		w = out_kdump_begin(job, &e);
+		if (w && out_kdump_adopt(w, sink_fd(src), sink_name(src), &e) < 0) {
+			out_kdump_end(w);
+			w = NULL;
+		}
+	}
+	if (w)
+		rc = out_kdump_pages(w, &e);
+	res->zero = filter_counts(f)->zero;
+	res->written = job->num_written;
+	res->status = rc == 0 ? 0 : e.code == ERR_NOSPC ? 2 : 1;
+	snprintf(res->msg, sizeof(res->msg), "%s", e.msg);
+	if (sink_close(job->sink, &e) < 0 && res->status == 0) {
+		res->status = 1;
+		snprintf(res->msg, sizeof(res->msg), "%s", e.msg);
+	}
+	_exit(res->status);
+}
+
+static int wait_parts(pid_t *pids, int n, struct part_result *res, struct err *e)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		int st;
+
+		if (pids[i] <= 0)
+			continue;
+		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(st) && res[i].status == 0) {
+			res[i].status = 1;
+			snprintf(res[i].msg, sizeof(res[i].msg), "the writer of part %d died", i + 1);
+		}
+		if (res[i].status && rc == 0) {
+			rc = -1;
+			err_set_code(e, res[i].status == 2 ? ERR_NOSPC : ERR_FAIL, "%s", res[i].msg);
+		}
+	}
+	return rc;
+}
+
+int split_write(const struct options *o, struct kview *kv, struct memmap *mm,
+		uint64_t max_mapnr, int dump_level, struct report *rep, struct err *e)
+{
+	int n = o->num_outputs, i, rc = -1;
+	struct dump_job *jobs = calloc((size_t)n, sizeof(*jobs));
+	pid_t *pids = calloc((size_t)n, sizeof(*pids));
+	uint64_t *bounds = calloc((size_t)n + 1, sizeof(*bounds));
+	struct part_result *res = mmap(NULL, sizeof(*res) * (size_t)n, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct kdump_out *w0 = NULL;
+	struct filter *f = NULL;
+	uint64_t block_pfns, bm2_off, bm2_len;
+
+	if (!jobs || !pids || !bounds || res == MAP_FAILED) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	memset(res, 0, sizeof(*res) * (size_t)n);
+	f = filter_new(kv, mm, dump_level | vmcore_input_dump_level(kv->vc), e);
+	if (!f)
+		goto out;
+	for (i = 0; i < n; i++) {
+		fill_job(&jobs[i], o, kv, max_mapnr, dump_level);
+		jobs[i].filter = f;
+		jobs[i].sink = sink_open_file(o->outputs[i], o->force, e);
+		if (!jobs[i].sink)
+			goto out;
+		if (o->size_limit)
+			sink_set_limit(jobs[i].sink, o->size_limit);
+	}
+	w0 = out_kdump_begin(&jobs[0], e);
+	if (!w0 || out_kdump_filter(w0, e) < 0)
+		goto out;
+	block_pfns = (o->splitblock_kb ? o->splitblock_kb : DEFAULT_SPLITBLOCK_KB) * 1024 /
+		     kv->page_size;
+	block_pfns = (block_pfns + 7) & ~(uint64_t)7;
+	out_kdump_bitmap2(&jobs[0], &bm2_off, &bm2_len);
+	if (plan_ranges(jobs[0].sink, bm2_off, max_mapnr, block_pfns, jobs[0].num_dumpable, n,
+			bounds, e) < 0)
+		goto out;
+	fflush(NULL);
+	for (i = 0; i < n; i++) {
+		jobs[i].split_start = bounds[i];
+		jobs[i].split_end = bounds[i + 1];
+		jobs[i].num_dumpable = jobs[0].num_dumpable;
+		pids[i] = fork();
+		if (pids[i] == 0)
+			write_part(&jobs[i], i == 0 ? w0 : NULL, f, jobs[0].sink, &res[i]);
+		if (pids[i] < 0) {
+			err_errno(e, errno, "fork");
+			break;
+		}
+	}
+	rc = wait_parts(pids, n, res, e);
+	if (i < n)
+		rc = -1;
+	rep->counts = *filter_counts(f);
+	for (i = 0; i < n; i++)
+		rep->counts.zero += res[i].zero;
+out:
+	if (f) {
+		rep->original = vmcore_original_pages(kv->vc);
+		rep->max_mapnr = max_mapnr;
+	}
+	out_kdump_end(w0);
+	for (i = 0; jobs && i < n; i++)
+		if (jobs[i].sink) {
+			rep->write_bytes += sink_bytes_written(jobs[i].sink);
+			if (rc == 0 || e->code == ERR_NOSPC)
+				sink_close(jobs[i].sink, &(struct err){ 0 });
+			else
+				sink_discard(jobs[i].sink);
+		}
+	filter_free(f);
+	if (res != MAP_FAILED)
+		munmap(res, sizeof(*res) * (size_t)n);
+	free(jobs);
+	free(pids);
+	free(bounds);
+	return rc;
+}
+
+void split_unlink(const struct options *o)
+{
+	int i;
+
+	for (i = 0; i < o->num_outputs; i++)
+		unlink(o->outputs[i]);
+}
+
+void split_print_saved(const struct options *o)
+{
+	int i;
+
+	log_msg("\nThe dumpfiles are saved to ");
+	for (i = 0; i < o->num_outputs - 1; i++)
+		log_msg("%s, ", o->outputs[i]);
+	log_msg("and %s.\n", o->outputs[o->num_outputs - 1]);
+}
+
+/* ---- --reassemble -------------------------------------------------------- */
+
+struct part {
+	struct vmcore *vc;
+	struct kdump_geometry g;
+	const char *name;
+};
+
+static int cmp_part(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+
+	return x->g.split_start < y->g.split_start ? -1 : x->g.split_start > y->g.split_start;
+}
+
+static int open_parts(const struct options *o, struct part *parts, struct err *e)
+{
+	int i;
+
+	for (i = 0; i < o->num_inputs; i++) {
+		parts[i].name = o->inputs[i];
+		parts[i].vc = vmcore_open(o->inputs[i], true, e);
+		if (!parts[i].vc)
+			return -1;
+		if (!vmcore_kdump_geometry(parts[i].vc, &parts[i].g))
+			return err_set(e, "%s is not the kdump-compressed format", o->inputs[i]);
+		if (i && (parts[i].g.block_size != parts[0].g.block_size ||
+			  parts[i].g.max_mapnr != parts[0].g.max_mapnr ||
+			  parts[i].g.off_pd != parts[0].g.off_pd))
+			return err_set(e, "%s: not a part of the same dump as %s", o->inputs[i],
+				       o->inputs[0]);
+	}
+	qsort(parts, (size_t)o->num_inputs, sizeof(*parts), cmp_part);
+	for (i = 0; i < o->num_inputs; i++) {
+		uint64_t expect = i ? parts[i - 1].g.split_end : 0;
+
+		if (parts[i].g.split_start != expect)
+			return err_set(e, "There is not dumpfile corresponding to pfn 0x%llx - 0x%llx.",
+				       (unsigned long long)expect,
+				       (unsigned long long)parts[i].g.split_start);
+	}
+	if (parts[o->num_inputs - 1].g.split_end != parts[0].g.max_mapnr)
+		return err_set(e, "There is not dumpfile corresponding to pfn 0x%llx - 0x%llx.",
+			       (unsigned long long)parts[o->num_inputs - 1].g.split_end,
+			       (unsigned long long)parts[0].g.max_mapnr);
+	return 0;
+}
+
+static int copy_bytes(int fd, const char *name, uint64_t off, uint64_t len, struct sink *out,
+		      uint64_t to, struct err *e)
+{
+	uint8_t buf[65536];
+
+	while (len) {
+		size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+		ssize_t got = pread(fd, buf, n, (off_t)off);
+
+		if (got != (ssize_t)n)
+			return err_errno(e, got < 0 ? errno : EIO, "%s: read", name);
+		if (sink_write(out, to, buf, n, e) < 0)
+			return -1;
+		off += n;
+		to += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static uint64_t ld(const uint8_t *b, unsigned width, bool be)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < width; i++)
+		v |= (uint64_t)b[be ? width - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static void st(uint8_t *b, unsigned width, uint64_t v, bool be)
+{
+	unsigned i;
+
+	for (i = 0; i < width; i++)
+		b[be ? width - 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Append one part's pages: its descriptors rewritten to the new data offsets. */
+static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t zero_off,
+			   bool has_zero, struct sink *out, uint64_t *pd_out, uint64_t *data_out,
+			   struct err *e)
+{
+	int fd = open(p->name, O_RDONLY);
+	uint64_t bm2_bits = p->g.split_end - p->g.split_start, i, count = 0;
+	uint8_t *bm = NULL, pd[PAGE_DESC_SIZE], *data = malloc(2 * p->g.block_size + 1024);
+	size_t bm_len = (size_t)((p->g.split_end + 7) / 8);
+	int rc = -1;
+
+	(void)num_dumpable;
+	if (fd < 0 || !data) {
+		err_errno(e, errno, "%s", p->name);
+		goto out;
+	}
+	bm = malloc(bm_len ? bm_len : 1);
+	if (!bm || (bm_len && pread(fd, bm, bm_len, (off_t)p->g.off_bm2) != (ssize_t)bm_len)) {
+		err_set(e, "%s: cannot read its 2nd bitmap", p->name);
+		goto out;
+	}
+	for (i = p->g.split_start; i < p->g.split_start + bm2_bits; i++) {
+		uint64_t off, size;
+
+		if (!bm_test(bm, i))
+			continue;
+		if (pread(fd, pd, sizeof(pd), (off_t)(p->g.off_pd + count++ * PAGE_DESC_SIZE)) !=
+		    (ssize_t)sizeof(pd)) {
+			err_set(e, "%s: truncated descriptor table", p->name);
+			goto out;
+		}
+		off = ld(pd, 8, p->g.big_endian);
+		size = ld(pd + 8, 4, p->g.big_endian);
+		if (has_zero && off == zero_off) {
+			st(pd, 8, zero_off, p->g.big_endian);
+		} else {
+			if (size > 2 * p->g.block_size + 1024 ||
+			    pread(fd, data, size, (off_t)off) != (ssize_t)size) {
+				err_set(e, "%s: page data of pfn 0x%llx unreadable", p->name,
+					(unsigned long long)i);
+				goto out;
+			}
+			st(pd, 8, *data_out, p->g.big_endian);
+			if (sink_write(out, *data_out, data, size, e) < 0)
+				goto out;
+			*data_out += size;
+		}
+		if (sink_write(out, *pd_out, pd, sizeof(pd), e) < 0)
+			goto out;
+		*pd_out += PAGE_DESC_SIZE;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(bm);
+	free(data);
+	return rc;
+}
+
+int split_reassemble(const struct options *o, struct err *e)
+{
+	struct part *parts = calloc((size_t)o->num_inputs, sizeof(*parts));
+	struct sink *out = NULL;
+	struct progress pr;
+	uint64_t num_dumpable = 0, pd_off, data_off, zero_off, i;
+	uint8_t *buf = NULL, sub[128];
+	unsigned sub_size;
+	bool has_zero;
+	int fd0 = -1, rc = -1, k;
+
+	if (!parts)
+		return err_set(e, "out of memory");
+	if (open_parts(o, parts, e) < 0)
+		goto out;
+	fd0 = open(parts[0].name, O_RDONLY);
+	out = sink_open_file(o->outputs[0], o->force, e);
+	if (fd0 < 0 || !out)
+		goto out;
+	/* Headers, notes and both bitmaps are the same in every part. */
+	if (copy_bytes(fd0, parts[0].name, 0, parts[0].g.off_pd, out, 0, e) < 0)
+		goto out;
+	sub_size = out_kdump_sub_header_size(parts[0].g.word, vmcore_machine(parts[0].vc));
+	if (pread(fd0, sub, sub_size, parts[0].g.block_size) != (ssize_t)sub_size) {
+		err_set(e, "%s: cannot read its sub header", parts[0].name);
+		goto out;
+	}
+	out_kdump_unsplit_sub_header(sub, parts[0].g.big_endian, parts[0].g.word);
+	if (sink_write(out, parts[0].g.block_size, sub, sub_size, e) < 0)
+		goto out;
+	buf = malloc(65536);
+	if (!buf)
+		goto out;
+	for (i = 0; i < parts[0].g.bitmap_bytes; i += 65536) {
+		size_t n = parts[0].g.bitmap_bytes - i < 65536 ? (size_t)(parts[0].g.bitmap_bytes - i) : 65536;
+
+		if (pread(fd0, buf, n, (off_t)(parts[0].g.off_bm2 + i)) != (ssize_t)n) {
+			err_set(e, "%s: cannot read its 2nd bitmap", parts[0].name);
+			goto out;
+		}
+		num_dumpable += bm_count(buf, 8 * (uint64_t)n);
+	}
+	pd_off = parts[0].g.off_pd;
+	zero_off = data_off = pd_off + PAGE_DESC_SIZE * num_dumpable;
+	has_zero = parts[0].g.dump_level & 1;
+	if (has_zero) {
+		memset(buf, 0, parts[0].g.block_size);
+		if (sink_write(out, data_off, buf, parts[0].g.block_size, e) < 0)
+			goto out;
+		data_off += parts[0].g.block_size;
+	}
+	progress_begin(&pr, "Copying data", (uint64_t)o->num_inputs);
+	for (k = 0; k < o->num_inputs; k++) {
+		if (copy_part_pages(&parts[k], num_dumpable, zero_off, has_zero, out, &pd_off,
+				    &data_off, e) < 0)
+			goto out;
+		progress_update(&pr, (uint64_t)k + 1);
+	}
+	progress_end(&pr);
+	rc = sink_close(out, e);
+	out = NULL;
+out:
+	if (out)
+		sink_discard(out);
+	if (fd0 >= 0)
+		close(fd0);
+	for (k = 0; k < o->num_inputs; k++)
+		vmcore_close(parts[k].vc);
+	free(parts);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,47 @@
+# tests/lib.sh - helpers for shell test cases (source it).
+# Environment from tests/run: MDF (the binary), MDF_FIXTURES, MDF_FIXCACHE, MDF_BIN, PYTHON.
+set -u
+: "${MDF_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${MDF:=$MDF_TOP/makedumpfile}"
+: "${MDF_FIXTURES:=$(cd "$MDF_TOP/../shared/fixtures" 2>/dev/null && pwd)}"
+: "${MDF_FIXCACHE:=/var/cache/mdf-fixtures}"
+: "${MDF_BIN:=$MDF_TOP/tests/bin/.}"
+: "${PYTHON:=/usr/bin/python3}"
+: "${TMPDIR:=/tmp}"
+cd "$MDF_TOP" || exit 99
+T=$(mktemp -d "$TMPDIR/case.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+failures=0
+
+skip() { echo "skip: $*"; exit 77; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+# check DESCRIPTION COMMAND...: a sub-check that must succeed.
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+finish() { [ "$failures" -eq 0 ] && exit 0; echo "$failures check(s) failed"; exit 1; }
+
+# fixture NAME: sets FIX (its folder) and VMCORE (the decompressed ELF vmcore).
+fixture() {
+	FIX=$MDF_FIXTURES/$1
+	[ -f "$FIX/vmcore.zst" ] || skip "fixture $1 not found in $MDF_FIXTURES"
+	VMCORE=$MDF_FIXCACHE/$1/vmcore
+	if [ ! -s "$VMCORE" ] || [ "$FIX/vmcore.zst" -nt "$VMCORE" ]; then
+		mkdir -p "$MDF_FIXCACHE/$1" || skip "cannot write $MDF_FIXCACHE"
+		zstd -q -f -d --long=31 "$FIX/vmcore.zst" -o "$VMCORE.tmp" && mv "$VMCORE.tmp" "$VMCORE" ||
+			skip "cannot decompress $FIX/vmcore.zst"
+	fi
+}
+
+# The reference folder of a fixture (newest upstream available).
+fixture_ref() {
+	local d
+	for d in "$FIX"/upstream-1.7.8 "$FIX"/upstream-*; do [ -d "$d" ] && { echo "$d"; return; }; done
+}
+
+# expect_exit CODE COMMAND...: run it, its status must be CODE; output in $T/out, $T/err.
+expect_exit() {
+	local want=$1; shift
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	[ "$got" -eq "$want" ] || { echo "exit $got, expected $want: $*"; sed 's/^/  stderr: /' "$T/err" | head -5; return 1; }
+}

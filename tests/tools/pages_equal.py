@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""pages_equal.py DUMP VMCORE [--ref BITMAP2] [--kept-count N]
+
+Checks a dump written by the program with independent readers:
+  * DUMP opens in libkdumpfile (python3-libkdumpfile),
+  * every page DUMP holds is byte-identical to the same page of VMCORE
+    (read through libkdumpfile too),
+  * with --ref, the set of pages DUMP holds equals the reference 2nd bitmap
+    (bit pfn set = kept, LSB first), e.g. upstream makedumpfile's.
+The set of held pages is read from DUMP's own headers by this script
+(kdump-compressed: the 2nd bitmap; ELF: the file-backed part of PT_LOADs).
+Exit 0 when all holds, 1 otherwise.
+"""
+import struct
+import sys
+
+import kdumpfile
+
+
+def kdump_kept(path):
+    with open(path, 'rb') as f:
+        h = f.read(512)
+        if h[:8] != b'KDUMP   ':
+            return None
+        be = not (1 <= struct.unpack_from('<i', h, 8)[0] <= 64)
+        e = '>' if be else '<'
+        bs, sub, bb = struct.unpack_from(e + 'iiI', h, 428)
+        half = bb * bs // 2
+        f.seek((1 + sub) * bs + half)
+        bm = f.read(half)
+    kept = []
+    for i, byte in enumerate(bm):
+        if byte:
+            for j in range(8):
+                if byte >> j & 1:
+                    kept.append(i * 8 + j)
+    return bs, kept
+
+
+def elf_kept(path, page_size):
+    with open(path, 'rb') as f:
+        ident = f.read(64)
+        if ident[:4] != b'\x7fELF':
+            raise SystemExit('%s: neither kdump nor ELF' % path)
+        is64 = ident[4] == 2
+        e = '>' if ident[5] == 2 else '<'
+        if is64:
+            phoff, = struct.unpack_from(e + 'Q', ident, 32)
+            phentsize, phnum = struct.unpack_from(e + 'HH', ident, 54)
+        else:
+            phoff, = struct.unpack_from(e + 'I', ident, 28)
+            phentsize, phnum = struct.unpack_from(e + 'HH', ident, 42)
+        kept = set()
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            ph = f.read(phentsize)
+            if is64:
+                ptype, _, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIQQQQQ', ph)
+            else:
+                ptype, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIIIII', ph)
+            if ptype != 1:
+                continue
+            first = (paddr + page_size - 1) // page_size
+            last = (paddr + filesz) // page_size
+            kept.update(range(first, last))
+    return sorted(kept)
+
+
+def ref_kept(path):
+    bm = open(path, 'rb').read()
+    return [i * 8 + j for i, b in enumerate(bm) if b for j in range(8) if b >> j & 1]
+
+
+def main():
+    args = sys.argv[1:]
+    ref = None
+    if '--ref' in args:
+        i = args.index('--ref')
+        ref = args[i + 1]
+        del args[i:i + 2]
+    dump, vmcore = args
+    d = kdumpfile.kdumpfile(dump)
+    v = kdumpfile.kdumpfile(vmcore)
+    got = kdump_kept(dump)
+    if got is None:
+        ps = int(v.attr['arch.page_size'])
+        kept = elf_kept(dump, ps)
+    else:
+        ps, kept = got
+    bad = 0
+    for pfn in kept:
+        a = d.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps)
+        try:
+            b = v.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps)
+        except Exception as ex:  # a page cut by a segment's end reads partly
+            b = None
+        if a != b:
+            bad += 1
+            if bad <= 5:
+                print('pfn 0x%x differs from the input' % pfn)
+    print('%s: format %s, %d pages held, %d differ from %s' %
+          (dump, d.attr['file.format'], len(kept), bad, vmcore))
+    ok = bad == 0 and len(kept) > 0
+    if ref:
+        want = ref_kept(ref)
+        sk, sw = set(kept), set(want)
+        if sk != sw:
+            ok = False
+            print('kept set differs from %s: %d only here, %d only there (e.g. %s / %s)' % (
+                ref, len(sk - sw), len(sw - sk),
+                [hex(x) for x in sorted(sk - sw)[:5]], [hex(x) for x in sorted(sw - sk)[:5]]))
+        else:
+            print('kept set equals %s (%d pages)' % (ref, len(want)))
+    sys.exit(0 if ok else 1)
+
+
+main()

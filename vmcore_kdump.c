@@ -1,0 +1,393 @@
+/*
+ * vmcore_kdump.c - a kdump-compressed dump as input (refiltering).
+ *
+ * The headers give the geometry, the copied PT_NOTE gives VMCOREINFO; the
+ * bitmaps are read a block at a time from the file, never held whole.  A
+ * pfn's descriptor index is the number of dumped pfns before it: a table
+ * of running counts per bitmap block (8 bytes per 128 MiB of RAM with 4 KiB
+ * pages) plus a popcount inside the block.  Decompressed pages are kept in
+ * a small cache because kernel structures are read a few bytes at a time.
+ */
+#include "vmcore_int.h"
+#include "bitmap.h"
+#include "compress.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KDUMP_SIGNATURE "KDUMP   "
+#define PAGE_DESC_SIZE 24
+#define PAGE_CACHE_SLOTS 16
+
+struct cached_page {
+	uint64_t pfn;		/* +1; 0 = empty */
+	uint8_t *data;
+};
+
+struct vmcore_kdump {
+	bool be;
+	unsigned word;			/* 8 or 4 */
+	unsigned block_size;
+	uint64_t sub_hdr_blocks, bitmap_blocks, max_mapnr;
+	uint64_t off_bm1, off_bm2, off_pd, bitmap_bytes;
+	int dump_level;
+	uint32_t status;
+	bool split;
+	uint64_t split_start, split_end;
+	uint64_t phys_base;
+	int64_t tv_sec;
+
+	uint64_t *counts;		/* dumped pfns before each bitmap block */
+	uint64_t nblocks;
+	uint8_t *blk;			/* one block of the 2nd bitmap */
+	uint64_t blk_no;		/* +1; 0 = none */
+
+	struct cached_page cache[PAGE_CACHE_SLOTS];
+	uint8_t *cbuf;			/* compressed data of one page */
+};
+
+static uint64_t get(const uint8_t *b, unsigned width, bool be)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < width; i++)
+		v |= (uint64_t)b[be ? width - 1 - i : i] << (8 * i);
+	return v;
+}
+
+bool vmcore_kdump_probe(struct vmcore *vc, struct err *e)
+{
+	char sig[8];
+
+	(void)e;
+	if (vc->file_size < 512 || pread_full(vc->fd, sig, 8, 0) < 0)
+		return false;
+	return memcmp(sig, KDUMP_SIGNATURE, 8) == 0;
+}
+
+/* Machines by the utsname the kdump header carries. */
+static unsigned machine_of(const char *m)
+{
+	if (!strcmp(m, "x86_64"))
+		return EM_X86_64;
+	if (!strcmp(m, "aarch64") || !strcmp(m, "arm64"))
+		return EM_AARCH64;
+	if (!strcmp(m, "s390x"))
+		return EM_S390;
+	if (!strncmp(m, "ppc64", 5))
+		return EM_PPC64;
+	if (m[0] == 'i' && !strcmp(m + 2, "86"))
+		return EM_386;
+	return EM_NONE;
+}
+
+/*
+ * The header is in the dumped machine's byte order and word size: the
+ * version (1..6) tells the byte order, a sane block size the layout.
+ */
+static int parse_main_header(struct vmcore *vc, struct vmcore_kdump *kd, const uint8_t *h,
+			     struct err *e)
+{
+	static const unsigned status_at[] = { 424, 412, 416 };	/* 64-bit, i386, other 32-bit */
+	uint32_t version = (uint32_t)get(h + 8, 4, false);
+	size_t i;
+
+	kd->be = !(version >= 1 && version <= 64);
+	version = (uint32_t)get(h + 8, 4, kd->be);
+	if (version < 1 || version > 64)
+		return err_set(e, "%s: kdump header version %u is not valid", vc->path, version);
+	for (i = 0; i < 3; i++) {
+		uint64_t bs = get(h + status_at[i] + 4, 4, kd->be);
+
+		if (bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1))) {
+			kd->block_size = (unsigned)bs;
+			kd->word = i == 0 ? 8 : 4;
+			kd->sub_hdr_blocks = get(h + status_at[i] + 8, 4, kd->be);
+			kd->bitmap_blocks = get(h + status_at[i] + 12, 4, kd->be);
+			kd->max_mapnr = get(h + status_at[i] + 16, 4, kd->be);
+			vc->nr_cpus = (unsigned)get(h + status_at[i] + 36, 4, kd->be);
+			kd->status = (uint32_t)get(h + status_at[i], 4, kd->be);
+			kd->tv_sec = (int64_t)get(h + status_at[i] - (i == 0 ? 16 : 8), kd->word, kd->be);
+			break;
+		}
+	}
+	if (!kd->block_size)
+		return err_set(e, "%s: kdump header has no valid block size", vc->path);
+	if (version < 1)
+		return err_set(e, "%s: kdump header version %u has no dump level", vc->path, version);
+	vc->machine = machine_of((const char *)h + 12 + 4 * 65);
+	vc->elf_class = kd->word == 8 ? ELFCLASS64 : ELFCLASS32;
+	vc->big_endian = kd->be;
+	return 0;
+}
+
+static int parse_sub_header(struct vmcore *vc, struct vmcore_kdump *kd, struct err *e)
+{
+	uint8_t s[104];
+	bool w8 = kd->word == 8;
+	uint64_t off_note, size_note;
+
+	if (pread_full(vc->fd, s, sizeof(s), kd->block_size) < 0)
+		return err_errno(e, errno, "%s: reading the kdump sub header", vc->path);
+	kd->phys_base = get(s, kd->word, kd->be);
+	kd->dump_level = (int)get(s + kd->word, 4, kd->be);
+	kd->split = get(s + kd->word + 4, 4, kd->be) != 0;
+	kd->split_start = get(s + (w8 ? 16 : 12), kd->word, kd->be);
+	kd->split_end = get(s + (w8 ? 24 : 16), kd->word, kd->be);
+	if (w8 && kd->split) {
+		kd->split_start = get(s + 80, 8, kd->be);
+		kd->split_end = get(s + 88, 8, kd->be);
+	}
+	off_note = get(s + (w8 ? 48 : 32), 8, kd->be);
+	size_note = get(s + (w8 ? 56 : 40), kd->word, kd->be);
+	if (w8 && get(s + 96, 8, kd->be))
+		kd->max_mapnr = get(s + 96, 8, kd->be);	/* version 6: full 64 bits */
+	if (!size_note)
+		return 0;
+	if (off_note > vc->file_size || size_note > vc->file_size - off_note ||
+	    size_note > (64u << 20))
+		return err_set(e, "%s: the kdump note (offset 0x%llx, size 0x%llx) points past the end of the file",
+			       vc->path, (unsigned long long)off_note, (unsigned long long)size_note);
+	vc->notes = malloc(size_note + 1);
+	if (!vc->notes)
+		return err_set(e, "%s: out of memory", vc->path);
+	if (pread_full(vc->fd, vc->notes, size_note, off_note) < 0)
+		return err_errno(e, errno, "%s: reading the kdump note", vc->path);
+	vc->notes_len = size_note;
+	vc->note_segs[0].off_in_file = off_note;
+	vc->note_segs[0].len = size_note;
+	vc->nnote_segs = 1;
+	return 0;
+}
+
+/* Find the VMCOREINFO note in the copied notes (nr_cpus comes from the header). */
+static void find_vmcoreinfo(struct vmcore *vc, bool be)
+{
+	size_t pos = 0;
+
+	while (pos + 12 <= vc->notes_len) {
+		uint32_t namesz = (uint32_t)get(vc->notes + pos, 4, be);
+		uint32_t descsz = (uint32_t)get(vc->notes + pos + 4, 4, be);
+		size_t desc = pos + 12 + ((namesz + 3) & ~3u);
+		size_t next = desc + ((descsz + 3) & ~3u);
+
+		if (next > vc->notes_len || (!namesz && !descsz))
+			return;
+		if (namesz >= 10 && !memcmp(vc->notes + pos + 12, "VMCOREINFO", 10)) {
+			vc->vmcoreinfo_off = desc;
+			vc->vmcoreinfo_len = descsz;
+		}
+		pos = next;
+	}
+}
+
+int vmcore_kdump_open(struct vmcore *vc, struct err *e)
+{
+	struct vmcore_kdump *kd = calloc(1, sizeof(*kd));
+	uint8_t h[512];
+
+	if (!kd)
+		return err_set(e, "%s: out of memory", vc->path);
+	vc->kdump = kd;
+	vc->kind = VMCORE_KDUMP;
+	if (pread_full(vc->fd, h, sizeof(h), 0) < 0)
+		return err_errno(e, errno, "%s: reading the kdump header", vc->path);
+	if (parse_main_header(vc, kd, h, e) < 0 || parse_sub_header(vc, kd, e) < 0)
+		return -1;
+	find_vmcoreinfo(vc, kd->be);
+	kd->off_bm1 = (1 + kd->sub_hdr_blocks) * kd->block_size;
+	kd->bitmap_bytes = kd->bitmap_blocks * kd->block_size / 2;
+	kd->off_bm2 = kd->off_bm1 + kd->bitmap_bytes;
+	kd->off_pd = kd->off_bm2 + kd->bitmap_bytes;
+	if (kd->bitmap_bytes * 8 < kd->max_mapnr)
+		return err_set(e, "%s: the kdump bitmaps (%llu blocks) are too small for %llu pages",
+			       vc->path, (unsigned long long)kd->bitmap_blocks,
+			       (unsigned long long)kd->max_mapnr);
+	if (kd->off_pd > vc->file_size)
+		return err_set(e, "%s: the kdump bitmaps run past the end of the file: truncated?",
+			       vc->path);
+	vc->max_pfn = kd->max_mapnr;
+	return 0;
+}
+
+void vmcore_kdump_close(struct vmcore *vc)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+	unsigned i;
+
+	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
+		free(kd->cache[i].data);
+	free(kd->counts);
+	free(kd->blk);
+	free(kd->cbuf);
+	free(kd);
+	vc->kdump = NULL;
+}
+
+bool vmcore_kdump_geometry(const struct vmcore *vc, struct kdump_geometry *g)
+{
+	const struct vmcore_kdump *kd = vc->kdump;
+
+	if (vc->kind != VMCORE_KDUMP)
+		return false;
+	g->big_endian = kd->be;
+	g->word = kd->word;
+	g->block_size = kd->block_size;
+	g->max_mapnr = kd->max_mapnr;
+	g->off_bm2 = kd->off_bm2;
+	g->bitmap_bytes = kd->bitmap_bytes;
+	g->off_pd = kd->off_pd;
+	g->dump_level = kd->dump_level;
+	g->split = kd->split;
+	g->split_start = kd->split ? kd->split_start : 0;
+	g->split_end = kd->split ? kd->split_end : kd->max_mapnr;
+	g->status = kd->status;
+	return true;
+}
+
+int vmcore_input_dump_level(const struct vmcore *vc)
+{
+	return vc->kind == VMCORE_KDUMP ? vc->kdump->dump_level : 0;
+}
+
+/* Count dumped pfns per bitmap block, and the pages present. */
+int vmcore_kdump_set_page_size(struct vmcore *vc, struct err *e)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+	uint64_t i, run = 0, present = 0;
+	unsigned bs = kd->block_size;
+	uint8_t *buf;
+
+	if (vc->page_size != bs)
+		return err_set(e, "%s: page size %u differs from the dump's block size %u",
+			       vc->path, vc->page_size, bs);
+	kd->nblocks = (kd->max_mapnr + 8ull * bs - 1) / (8ull * bs);
+	kd->counts = calloc(kd->nblocks + 1, sizeof(*kd->counts));
+	kd->blk = malloc(bs);
+	kd->cbuf = malloc(bs + bs / 16 + 1024);
+	buf = malloc(bs);
+	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
+		kd->cache[i].data = malloc(bs);
+	if (!kd->counts || !kd->blk || !kd->cbuf || !buf || !kd->cache[PAGE_CACHE_SLOTS - 1].data) {
+		free(buf);
+		return err_set(e, "%s: out of memory", vc->path);
+	}
+	for (i = 0; i < kd->nblocks; i++) {
+		kd->counts[i] = run;
+		if (pread_full(vc->fd, buf, bs, kd->off_bm2 + i * bs) < 0 ||
+		    (run += bm_count(buf, 8ull * bs),
+		     pread_full(vc->fd, buf, bs, kd->off_bm1 + i * bs) < 0)) {
+			free(buf);
+			return err_errno(e, errno, "%s: reading the bitmaps", vc->path);
+		}
+		present += bm_count(buf, 8ull * bs);
+	}
+	kd->counts[kd->nblocks] = run;
+	vc->original_pages = present;
+	free(buf);
+	return 0;
+}
+
+static int load_block(struct vmcore *vc, uint64_t blk, struct err *e)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+
+	if (kd->blk_no == blk + 1)
+		return 0;
+	if (pread_full(vc->fd, kd->blk, kd->block_size, kd->off_bm2 + blk * kd->block_size) < 0)
+		return err_errno(e, errno, "%s: reading the 2nd bitmap", vc->path);
+	kd->blk_no = blk + 1;
+	return 0;
+}
+
+bool vmcore_kdump_pfn_dumped(const struct vmcore *vc, uint64_t pfn)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+	uint8_t byte;
+
+	if (pfn >= kd->max_mapnr || pread_full(vc->fd, &byte, 1, kd->off_bm2 + pfn / 8) < 0)
+		return false;
+	return (byte >> (pfn & 7)) & 1;
+}
+
+int vmcore_kdump_window_bits(struct vmcore *vc, uint64_t start, uint64_t end, uint8_t *bm,
+			     bool with_data_only, struct err *e)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+	uint64_t off = (with_data_only ? kd->off_bm2 : kd->off_bm1) + start / 8;
+	size_t len = (size_t)((end - start + 7) / 8);
+
+	if (pread_full(vc->fd, bm, len, off) < 0)
+		return err_errno(e, errno, "%s: reading a bitmap", vc->path);
+	if ((end - start) & 7)
+		bm[len - 1] &= (uint8_t)((1u << ((end - start) & 7)) - 1);
+	return 0;
+}
+
+static int read_page(struct vmcore *vc, uint64_t pfn, uint8_t *out, struct err *e)
+{
+	struct vmcore_kdump *kd = vc->kdump;
+	uint64_t bits = 8ull * kd->block_size, blk = pfn / bits, idx;
+	uint8_t pd[PAGE_DESC_SIZE];
+	uint64_t off;
+	uint32_t size, flags;
+
+	if (pfn >= kd->max_mapnr || load_block(vc, blk, e) < 0)
+		return pfn >= kd->max_mapnr ? err_set(e, "%s: pfn 0x%llx is beyond the dump",
+						      vc->path, (unsigned long long)pfn) : -1;
+	if (!bm_test(kd->blk, pfn % bits))
+		return err_set(e, "%s: pfn 0x%llx is excluded from the dump", vc->path,
+			       (unsigned long long)pfn);
+	idx = kd->counts[blk] + bm_count_range(kd->blk, 0, pfn % bits);
+	if (pread_full(vc->fd, pd, sizeof(pd), kd->off_pd + idx * PAGE_DESC_SIZE) < 0)
+		return err_errno(e, errno, "%s: reading the descriptor of pfn 0x%llx", vc->path,
+				 (unsigned long long)pfn);
+	off = get(pd, 8, kd->be);
+	size = (uint32_t)get(pd + 8, 4, kd->be);
+	flags = (uint32_t)get(pd + 12, 4, kd->be);
+	if (size > kd->block_size + kd->block_size / 16 + 1024 || off > vc->file_size ||
+	    size > vc->file_size - off)
+		return err_set(e, "%s: the descriptor of pfn 0x%llx is corrupt (offset 0x%llx, size %u)",
+			       vc->path, (unsigned long long)pfn, (unsigned long long)off, size);
+	if (pread_full(vc->fd, kd->cbuf, size, off) < 0)
+		return err_errno(e, errno, "%s: reading pfn 0x%llx", vc->path, (unsigned long long)pfn);
+	if (codec_decompress(codec_from_flags(flags), kd->cbuf, size, out, kd->block_size, e) < 0)
+		return err_prefix(e, "%s: pfn 0x%llx", vc->path, (unsigned long long)pfn);
+	return 0;
+}
+
+const uint8_t *vmcore_kdump_page(struct vmcore *vc, uint64_t pfn, struct err *e)
+{
+	struct cached_page *c = &vc->kdump->cache[pfn % PAGE_CACHE_SLOTS];
+
+	if (c->pfn == pfn + 1)
+		return c->data;
+	c->pfn = 0;
+	if (read_page(vc, pfn, c->data, e) < 0)
+		return NULL;
+	c->pfn = pfn + 1;
+	return c->data;
+}
+
+int vmcore_kdump_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
+			   struct err *e)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		uint64_t in = paddr % vc->page_size;
+		size_t n = vc->page_size - in < len ? (size_t)(vc->page_size - in) : len;
+		const uint8_t *page = vmcore_kdump_page(vc, paddr / vc->page_size, e);
+
+		if (!page)
+			return -1;
+		memcpy(p, page + in, n);
+		p += n;
+		paddr += n;
+		len -= n;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * vmcoreinfo.h - VMCOREINFO text <-> kernel facts.
+ *
+ * Reads the KEY=VALUE text of the dump's note or of a -i file, and writes
+ * the same text from facts (-g).  Values are decimal or hex (with or
+ * without 0x, as the kernel prints them); SYMBOL values are hex.
+ */
+#ifndef MDF_VMCOREINFO_H
+#define MDF_VMCOREINFO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "kfacts.h"
+
+/*
+ * Parse text into k.  Facts already present in k are kept (values from
+ * DWARF or an earlier source win).  sym_shift is added to every SYMBOL
+ * (the KASLR offset when the text was written without it).  name is used
+ * in error messages.  A known key with a malformed value is an error.
+ */
+int vmci_parse(const char *text, size_t len, const char *name, int64_t sym_shift,
+	       struct kfacts *k, struct err *e);
+/* Read a whole -i file and parse it. */
+int vmci_parse_file(const char *path, int64_t sym_shift, struct kfacts *k, struct err *e);
+/* KERNELOFFSET from text, without parsing the rest; 0 when absent. */
+uint64_t vmci_kerneloffset(const char *text, size_t len);
+/* Write the facts as VMCOREINFO text (-g). */
+int vmci_write(const struct kfacts *k, FILE *f);
+
+#endif
