@@ -400,6 +400,30 @@ uint64_t cli_mem_free(void)
 	return (uint64_t)kb << 10;
 }
 
+uint64_t cli_window_pfns(const struct options *o, uint64_t max_mapnr)
+{
+	uint64_t bytes, need = (max_mapnr + 7) / 8;
+	const char *knob = getenv("MAKEDUMPFILE_WINDOW_PFNS");
+
+	if (knob && strtoull(knob, NULL, 0) >= 8)
+		return strtoull(knob, NULL, 0) & ~(uint64_t)7;
+	if (o->cyclic_buffer_kb) {
+		bytes = o->cyclic_buffer_kb << 10;
+	} else {
+		uint64_t free_bytes = cli_mem_free();
+
+		bytes = 4u << 20;
+		if (free_bytes && free_bytes / 10 * 6 < bytes)
+			bytes = free_bytes / 10 * 6;
+		if (need < bytes)
+			bytes = need;
+	}
+	if (bytes < 1)
+		bytes = 1;
+	log_debug("\nBuffer size for the cyclic mode: %llu\n", (unsigned long long)bytes);
+	return bytes * 8;
+}
+
 /*
  * Default: one compression thread per online CPU, at most 8, when pages are
  * compressed; a capture kernel booted with nr_cpus=1 gets one.

@@ -20,6 +20,12 @@ void cli_version(void);
 void cli_debug_banner(int argc, char **argv);
 /* MemFree of the running system, in bytes (0 when unknown). */
 uint64_t cli_mem_free(void);
+/*
+ * Pfns per window: upstream's rule (--cyclic-buffer KB, else 60% of free
+ * memory, at most 4 MiB, no more than the dump needs), one bit per pfn.
+ * MAKEDUMPFILE_WINDOW_PFNS (a multiple of 8) overrides it for tests.
+ */
+uint64_t cli_window_pfns(const struct options *o, uint64_t max_mapnr);
 /* The number of compression threads to use. */
 unsigned cli_threads(const struct options *o);
 

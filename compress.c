@@ -28,6 +28,7 @@ struct codec {
 	size_t page_size;
 	size_t bound;
 	void *work;	/* lzo work memory or zstd context */
+	z_stream zs;	/* zlib: set up once, reset per page (no allocation per page) */
 };
 
 bool codec_built_in(enum codec_id id)
@@ -118,6 +119,11 @@ struct codec *codec_new(enum codec_id id, size_t page_size, struct err *e)
 	c->id = id;
 	c->page_size = page_size;
 	c->bound = bound_of(id, page_size);
+	if (id == CODEC_ZLIB && deflateInit(&c->zs, Z_BEST_SPEED) != Z_OK) {
+		free(c);
+		err_set(e, "zlib initialisation failed");
+		return NULL;
+	}
 #ifdef HAVE_LZO
 	if (id == CODEC_LZO) {
 		if (lzo_init() != LZO_E_OK) {
@@ -144,6 +150,8 @@ void codec_free(struct codec *c)
 {
 	if (!c)
 		return;
+	if (c->id == CODEC_ZLIB)
+		deflateEnd(&c->zs);
 #ifdef HAVE_ZSTD
 	if (c->id == CODEC_ZSTD)
 		ZSTD_freeCCtx(c->work);
@@ -161,11 +169,19 @@ long codec_compress(struct codec *c, const void *in, size_t len, void *out, stru
 
 	switch (c->id) {
 	case CODEC_ZLIB: {
-		uLongf zn = (uLongf)n;
+		/* The same bytes as compress2(level 1), without its per-call allocation. */
+		int rc;
 
-		if (compress2(out, &zn, in, (uLong)len, Z_BEST_SPEED) != Z_OK)
+		c->zs.next_in = (Bytef *)in;
+		c->zs.avail_in = (uInt)len;
+		c->zs.next_out = out;
+		c->zs.avail_out = (uInt)n;
+		rc = deflate(&c->zs, Z_FINISH);
+		n = c->zs.total_out;
+		if (deflateReset(&c->zs) != Z_OK)
 			return err_set(e, "zlib compression failed");
-		n = zn;
+		if (rc != Z_STREAM_END)
+			return 0;	/* did not fit: stored raw */
 		break;
 	}
 #ifdef HAVE_LZO

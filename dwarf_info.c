@@ -11,8 +11,12 @@
  *     variable or enumerator name) in a sorted table; a DIE whose name has
  *     a key is looked at more closely, everything else costs a tag test.
  *     A vmlinux repeats `struct page` in a thousand units: the first
- *     complete definition settles all facts about it and the copies after
- *     it are skipped by name.  The walk stops when nothing is left open.
+ *     complete definition settles all facts about it, and the copies
+ *     after it cost one lookup.  The walk stops when nothing is left
+ *     open, which on a real kernel is rarely before the last unit: facts
+ *     of other kernel generations (struct printk_log, PG_buddy, ...) are
+ *     only known absent at the end.  That full walk is 0.4-0.9 s for a
+ *     350-600 MB vmlinux with its pages cached, 0.8-1.4 s cold.
  *  3. OSRELEASE and PAGESIZE come from the file's own bytes.
  */
 #include "dwarf_info.h"
@@ -91,6 +95,8 @@ static enum target rule_target(enum dw_rule r)
 		return T_ENUM;
 	case DW_SYMBOL_LEN:
 		return T_VAR;
+	case DW_ENUMERATOR:
+	case DW_BIT:
 	default:
 		return T_ENUMERATOR;
 	}
@@ -198,13 +204,10 @@ static void settle_with(struct scan *s, enum kf_id id, int64_t v)
 
 /* ---- the ELF file ---------------------------------------------------------- */
 
-static bool has_section(Elf *elf, const char *name)
+static bool has_section(Elf *elf, size_t shstrndx, const char *name)
 {
 	Elf_Scn *scn = NULL;
-	size_t shstrndx;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return false;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		const char *n;
@@ -218,6 +221,8 @@ static bool has_section(Elf *elf, const char *name)
 
 static int vmlinux_open(struct scan *s, const char *path, struct err *e)
 {
+	size_t shstrndx;
+
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->fd < 0)
 		return err_errno(e, errno, "%s", path);
@@ -225,8 +230,16 @@ static int vmlinux_open(struct scan *s, const char *path, struct err *e)
 	s->elf = elf_begin(s->fd, ELF_C_READ_MMAP, NULL);
 	if (!s->elf || elf_kind(s->elf) != ELF_K_ELF)
 		return err_set(e, "%s: not an ELF file", path);
+	/* Section headers sit at the end: a truncated copy loses them. */
+	if (elf_getshdrstrndx(s->elf, &shstrndx) != 0 || elf_nextscn(s->elf, NULL) == NULL) {
+		int why = elf_errno();
+
+		return err_set(e, "%s: damaged ELF file (truncated?)%s%s", path, why ? ": " : "",
+			       why ? elf_errmsg(why) : "");
+	}
 	/* .zdebug_info is the old GNU compressed form; libdw reads both. */
-	if (!has_section(s->elf, ".debug_info") && !has_section(s->elf, ".zdebug_info"))
+	if (!has_section(s->elf, shstrndx, ".debug_info") &&
+	    !has_section(s->elf, shstrndx, ".zdebug_info"))
 		return err_set(e, "%s: no DWARF debug information (is this a vmlinux with debug info?)",
 			       path);
 	s->dw = dwarf_begin_elf(s->elf, DWARF_C_READ, NULL);
@@ -302,9 +315,8 @@ static void take_symbol(struct scan *s, const char *name, const GElf_Sym *sym)
 		for (kp = first; key_same(s, first, kp); kp++)
 			s->in_symtab[kp->id] = true;
 	for (i = 0; i < X__COUNT; i++)
-		if (strcmp(name, extra_names[i]) == 0 && rank > s->extra[i].rank) {
+		if (strcmp(name, extra_names[i]) == 0 && rank > s->extra[i].rank)
 			s->extra[i] = (struct symbol){ true, (unsigned char)rank, *sym };
-		}
 }
 
 static void read_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh)
@@ -339,7 +351,7 @@ static void read_symtab(struct scan *s, Elf_Scn *scn, const GElf_Shdr *sh)
 static void read_symbols(struct scan *s)
 {
 	Elf_Scn *scn = NULL, *dynsym = NULL;
-	GElf_Shdr sh, dynsh;
+	GElf_Shdr sh, dynsh = { 0 };
 	bool have_symtab = false;
 	int i;
 
@@ -700,19 +712,27 @@ static void on_top_die(struct scan *s, Dwarf_Die *die)
 	}
 }
 
-/* Every unit (compile, partial and type units alike), top-level DIEs only. */
-static void walk_units(struct scan *s)
+/*
+ * Every unit (compile, partial and type units alike), top-level DIEs only.
+ * A unit header that cannot be read ends the walk with an error: the
+ * units after it are out of reach, and facts would go missing silently.
+ */
+static int walk_units(struct scan *s, const char *path, struct err *e)
 {
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, die;
+	int rc;
 
-	while (s->nopen && dwarf_get_units(s->dw, cu, &cu, NULL, NULL, &cudie, NULL) == 0) {
+	while (s->nopen && (rc = dwarf_get_units(s->dw, cu, &cu, NULL, NULL, &cudie, NULL)) == 0) {
 		if (dwarf_child(&cudie, &die) != 0)
 			continue;
 		do
 			on_top_die(s, &die);
 		while (s->nopen && dwarf_siblingof(&die, &die) == 0);
 	}
+	if (s->nopen && rc < 0)
+		return err_set(e, "%s: damaged DWARF: %s", path, dwarf_errmsg(-1));
+	return 0;
 }
 
 /* ---- step 3: OSRELEASE and PAGESIZE --------------------------------------------- */
@@ -828,7 +848,8 @@ int dwinfo_read(const char *vmlinux, struct kfacts *k, struct err *e)
 		goto out;
 	scan_init(s, k);
 	read_symbols(s);
-	walk_units(s);
+	if (walk_units(s, vmlinux, e) < 0)
+		goto out;
 	if (!k->release[0] && !read_release(s)) {
 		err_set(e, "%s: no kernel release found (no init_uts_ns or linux_banner): not a vmlinux?",
 			vmlinux);

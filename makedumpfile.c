@@ -134,28 +134,6 @@ static int print_vtop(struct kview *kv, uint64_t va, struct err *e)
 
 /* ---- creating a dump ------------------------------------------------------ */
 
-/* Upstream's rule: a share of free memory, at most 4 MiB, no more than needed. */
-static uint64_t window_pfns(const struct options *o, uint64_t max_mapnr)
-{
-	uint64_t bytes, need = (max_mapnr + 7) / 8;
-
-	if (o->cyclic_buffer_kb) {
-		bytes = o->cyclic_buffer_kb << 10;
-	} else {
-		uint64_t free_bytes = cli_mem_free();
-
-		bytes = 4u << 20;
-		if (free_bytes && free_bytes / 10 * 6 < bytes)
-			bytes = free_bytes / 10 * 6;
-		if (need < bytes)
-			bytes = need;
-	}
-	if (bytes < 1)
-		bytes = 1;
-	log_debug("\nBuffer size for the cyclic mode: %" PRIu64 "\n", bytes);
-	return bytes * 8;
-}
-
 static struct sink *open_output(const struct options *o, const char *path, struct err *e)
 {
 	struct sink *s;
@@ -221,11 +199,14 @@ static int write_dump(const struct options *o, struct dump_setup *ds, int level,
 	job.dump_level = level | vmcore_input_dump_level(ds->vc);
 	job.codec = o->codec;
 	job.max_mapnr = ds->max_mapnr;
-	job.window_pfns = window_pfns(o, ds->max_mapnr);
+	job.window_pfns = cli_window_pfns(o, ds->max_mapnr);
 	job.num_threads = cli_threads(o);
 	job.work_dir = o->work_dir;
 	job.block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
 	job.split_end = ds->max_mapnr;
+	if (job.dump_level != level)
+		log_msg("dump_level is changed to %d, because %s was created by dump_level(%d).\n",
+			job.dump_level, o->vmcore, vmcore_input_dump_level(ds->vc));
 	job.filter = filter_new(&ds->kv, ds->mm, job.dump_level, e);
 	if (!job.filter)
 		return -1;

@@ -76,7 +76,7 @@ static void fill_job(struct dump_job *job, const struct options *o, struct kview
 	job->dump_level = level | vmcore_input_dump_level(kv->vc);
 	job->codec = o->codec;
 	job->max_mapnr = max_mapnr;
-	job->window_pfns = o->cyclic_buffer_kb ? o->cyclic_buffer_kb * 8192 : (4u << 20) * 8;
+	job->window_pfns = cli_window_pfns(o, max_mapnr);
 	job->num_threads = 1;
 	job->block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
 	job->split = true;

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""pages_equal.py DUMP VMCORE [--ref BITMAP2] [--kept-count N]
+"""pages_equal.py DUMP VMCORE [--ref BITMAP2] [--allow-empty]
 
 Checks a dump written by the program with independent readers:
   * DUMP opens in libkdumpfile (python3-libkdumpfile),
   * every page DUMP holds is byte-identical to the same page of VMCORE
     (read through libkdumpfile too),
   * with --ref, the set of pages DUMP holds equals the reference 2nd bitmap
-    (bit pfn set = kept, LSB first), e.g. upstream makedumpfile's.
+    (bit pfn set = kept, LSB first), e.g. upstream makedumpfile's,
+  * it holds at least one page, unless --allow-empty (a --split part may not).
+A --split part holds the pages of its pfn range only (its sub header).
 The set of held pages is read from DUMP's own headers by this script
 (kdump-compressed: the 2nd bitmap; ELF: the file-backed part of PT_LOADs).
 Exit 0 when all holds, 1 otherwise.
@@ -26,13 +28,17 @@ def kdump_kept(path):
         e = '>' if be else '<'
         bs, sub, bb = struct.unpack_from(e + 'iiI', h, 428)
         half = bb * bs // 2
+        f.seek(bs)
+        sh = f.read(104)
+        split, = struct.unpack_from(e + 'i', sh, 12)
+        lo, hi = struct.unpack_from(e + 'QQ', sh, 80) if split else (0, 1 << 64)
         f.seek((1 + sub) * bs + half)
         bm = f.read(half)
     kept = []
     for i, byte in enumerate(bm):
         if byte:
             for j in range(8):
-                if byte >> j & 1:
+                if byte >> j & 1 and lo <= i * 8 + j < hi:
                     kept.append(i * 8 + j)
     return bs, kept
 
@@ -74,6 +80,9 @@ def ref_kept(path):
 def main():
     args = sys.argv[1:]
     ref = None
+    allow_empty = '--allow-empty' in args
+    if allow_empty:
+        args.remove('--allow-empty')
     if '--ref' in args:
         i = args.index('--ref')
         ref = args[i + 1]
@@ -100,7 +109,7 @@ def main():
                 print('pfn 0x%x differs from the input' % pfn)
     print('%s: format %s, %d pages held, %d differ from %s' %
           (dump, d.attr['file.format'], len(kept), bad, vmcore))
-    ok = bad == 0 and len(kept) > 0
+    ok = bad == 0 and (len(kept) > 0 or allow_empty)
     if ref:
         want = ref_kept(ref)
         sk, sw = set(kept), set(want)

@@ -3,9 +3,11 @@
  * VMCOREINFO text (the -g format), with the time it took on stderr.
  *
  *	dwarf_dump VMLINUX [KERNELOFFSET-hex]
+ *	dwarf_dump --keys
  *
  * With a KERNELOFFSET, symbols get it added, as when a dump has KASLR
  * on: the output then compares line by line with that dump's note.
+ * --keys lists the keys that have a DWARF rule (what -x can know).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -32,6 +34,12 @@ int main(int argc, char **argv)
 	double t0;
 	int i;
 
+	if (argc == 2 && strcmp(argv[1], "--keys") == 0) {
+		for (i = 0; i < KF__COUNT; i++)
+			if (kf_table[i].dw != DW_NONE)
+				printf("%s(%s)\n", kf_kind_name(kf_table[i].kind), kf_table[i].key);
+		return 0;
+	}
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: %s VMLINUX [KERNELOFFSET-hex]\n", argv[0]);
 		return 2;

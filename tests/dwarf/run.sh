@@ -1,0 +1,73 @@
+#!/bin/sh
+# tests/dwarf/run.sh - the -x (DWARF) reader on fixtures and real vmlinux files.
+#
+# 1. Builds the kernel-like units here into small vmlinux look-alikes
+#    (gcc -g, linked at kernel addresses by fake.lds) and runs
+#    tests/unit/test_dwarf on them: hand-written expected values, error
+#    cases, damaged files.
+# 2. For each real vmlinux already fetched into /var/cache/vmlinux by
+#    ../shared/tools/get-vmlinux.sh (nothing is downloaded here), compares
+#    what it yields with the fixture dump's VMCOREINFO (real.sh).
+#
+# Exit status: 0 pass, 1 fail, 77 skip (says why), 99 harness error.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/tests/bin/dwarf
+CC=${CC:-cc}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+VMLINUX_CACHE=${VMLINUX_CACHE:-/var/cache/vmlinux}
+fixtures=$top/../shared/fixtures
+
+skip() { echo "SKIP: $*"; exit 77; }
+harness() { echo "ERROR: $*"; exit 99; }
+
+$PKG_CONFIG --exists libdw libelf || skip "libdw/libelf development files not found by $PKG_CONFIG"
+command -v objcopy >/dev/null || skip "objcopy not found"
+[ "$(getconf LONG_BIT)" = 64 ] || skip "the fixtures' expected values assume an LP64 host"
+mkdir -p "$out" || harness "cannot create $out"
+
+# The fixtures: one DWARF version per unit, and no unwind tables or
+# position independence to get in the linker script's way.
+fx="-g -O2 -fno-common -fno-pie -fno-asynchronous-unwind-tables -fno-stack-protector"
+for u in decl:4 mm:5 printk:2 banner:4; do
+	$CC $fx -gdwarf-${u#*:} -c "$here/${u%:*}.c" -o "$out/${u%:*}.o" ||
+		harness "cannot compile tests/dwarf/${u%:*}.c"
+done
+link() {
+	name=$1
+	shift
+	$CC -nostdlib -static -no-pie -Wl,-T,"$here/fake.lds" -Wl,--build-id=none \
+		-o "$out/$name" "$@" 2>"$out/$name.ld.log" ||
+		{ cat "$out/$name.ld.log"; harness "cannot link $name"; }
+}
+link fake-vmlinux "$out/decl.o" "$out/mm.o" "$out/printk.o" "$out/banner.o"
+link fake-banner "$out/mm.o" "$out/banner.o"
+link fake-norelease "$out/mm.o"
+objcopy --strip-debug "$out/fake-vmlinux" "$out/fake-nodebug" || harness "objcopy failed"
+printf 'not an ELF file\n' >"$out/not-elf.txt"
+
+# The code under test, compiled here so the test does not wait for the
+# whole tree to build.
+cflags="-O2 -g -Wall -Wextra -std=gnu11 -D_FILE_OFFSET_BITS=64 -I$top $($PKG_CONFIG --cflags libdw libelf)"
+libs=$($PKG_CONFIG --libs libdw libelf)
+objs="$top/dwarf_info.c $top/kfacts.c $top/err.c $top/vmcoreinfo.c"
+$CC $cflags -o "$out/test_dwarf" "$top/tests/unit/test_dwarf.c" $objs $libs ||
+	{ echo "FAIL: test_dwarf does not build"; exit 1; }
+$CC $cflags -o "$out/dwarf_dump" "$top/tests/unit/dwarf_dump.c" $objs $libs ||
+	{ echo "FAIL: dwarf_dump does not build"; exit 1; }
+
+status=0
+"$out/test_dwarf" "$out" || status=1
+
+for pair in 6.1.0-56-cloud-amd64:x86_64-6.1 6.12.107+deb13-cloud-amd64:x86_64-6.12 \
+	    6.1.0-56-arm64:arm64-6.1; do
+	vmlinux=$VMLINUX_CACHE/vmlinux-${pair%%:*}
+	note=$fixtures/${pair#*:}/vmcoreinfo.txt
+	if [ ! -s "$vmlinux" ] || [ ! -s "$note" ]; then
+		echo "real: ${pair%%:*} not checked (no $vmlinux; fetch it with ../shared/tools/get-vmlinux.sh ${pair%%:*})"
+		continue
+	fi
+	"$here/real.sh" "$out/dwarf_dump" "$vmlinux" "$note" || status=1
+done
+exit $status
