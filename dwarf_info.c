@@ -721,7 +721,7 @@ static int walk_units(struct scan *s, const char *path, struct err *e)
 {
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, die;
-	int rc;
+	int rc = 0;
 
 	while (s->nopen && (rc = dwarf_get_units(s->dw, cu, &cu, NULL, NULL, &cudie, NULL)) == 0) {
 		if (dwarf_child(&cudie, &die) != 0)

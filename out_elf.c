@@ -26,6 +26,7 @@ struct elf_writer {
 	uint64_t bm_start, bm_end;	/* pfns the window holds */
 	uint64_t elf_excluded;
 	uint8_t *copybuf;
+	uint64_t durable, fix_pos;	/* out of space: what reached the file */
 };
 
 /* Is pfn in the 2nd bitmap?  Windows are read as the walk moves on. */
@@ -252,6 +253,40 @@ static int write_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, stru
 	return copy_data(w, ph->p_paddr, ph->p_filesz, e);
 }
 
+/*
+ * Out of space: walk the segments again and rewrite every PT_LOAD header
+ * so that none claims file bytes past what reached the file; readers that
+ * map the file then never touch a byte that is not there.
+ */
+static int fix_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e)
+{
+	uint64_t ps = w->job->kv->page_size;
+	GElf_Phdr out = *ph;
+
+	out.p_offset = (ph->p_filesz || last) ? w->fix_pos : 0;
+	if (out.p_offset >= w->durable)
+		out.p_filesz = 0;
+	else if (out.p_filesz > w->durable - out.p_offset)
+		out.p_filesz = (w->durable - out.p_offset) / ps * ps;
+	w->fix_pos += ph->p_filesz;
+	return write_phdr(w, 1 + w->next_phdr++, &out, e);
+}
+
+static void save_what_fits(struct elf_writer *w)
+{
+	struct err ignore;
+	size_t i;
+
+	w->durable = w->data.off;	/* the chunk that failed is not counted */
+	w->data.len = 0;
+	w->fix_pos = w->data_off;
+	w->next_phdr = 0;
+	w->bm_start = w->bm_end = 0;
+	for (i = 0; i < vmcore_nsegs(w->job->vc); i++)
+		if (cut_segment(w, vmcore_seg(w->job->vc, i), fix_load, &ignore) < 0)
+			return;
+}
+
 static int plan(struct elf_writer *w, struct err *e)
 {
 	struct dump_job *job = w->job;
@@ -343,6 +378,7 @@ int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
 		if (e->code != ERR_NOSPC)
 			goto out;
 		job->incomplete = true;
+		save_what_fits(&w);
 		write_ehdr(&w, true, &ignore);
 		goto out;
 	}

@@ -232,6 +232,7 @@ struct folio *mm_folio;
 enum pageflags mm_pageflag;
 enum compound_dtor_id mm_dtor;
 enum zone_stat_item mm_stat;
+enum node_states mm_node_state;
 atomic_long_t mm_counter;
 
 void free_huge_page(struct page *page) AT_TEXT(free_huge_page);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # real.sh DWARF_DUMP VMLINUX VMCOREINFO - a real vmlinux against its dump's note.
 #
+# Not a test case of its own (not executable): run.sh runs it, with sh,
+# for each real vmlinux it finds.
 # DWARF_DUMP is tests/unit/dwarf_dump built by run.sh; VMCOREINFO is the
 # note of a dump of the same kernel (a fixture's vmcoreinfo.txt).  Every
 # key of the note that has a DWARF rule must come out of the vmlinux with

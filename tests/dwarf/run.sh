@@ -9,8 +9,14 @@
 #    ../shared/tools/get-vmlinux.sh (nothing is downloaded here), compares
 #    what it yields with the fixture dump's VMCOREINFO (real.sh).
 #
+# With --fixtures-only it just builds the fixtures into tests/bin/dwarf
+# (test_dwarf does that when tests/run starts it without arguments).
+# MDF_BUILD other than "." (tests/run's sanitizer build) adds ASan/UBSan.
+#
 # Exit status: 0 pass, 1 fail, 77 skip (says why), 99 harness error.
 set -u
+fixtures_only=false
+[ "${1:-}" = --fixtures-only ] && fixtures_only=true
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$top/tests/bin/dwarf
@@ -46,11 +52,16 @@ link fake-banner "$out/mm.o" "$out/banner.o"
 link fake-norelease "$out/mm.o"
 objcopy --strip-debug "$out/fake-vmlinux" "$out/fake-nodebug" || harness "objcopy failed"
 printf 'not an ELF file\n' >"$out/not-elf.txt"
+$fixtures_only && exit 0
 
 # The code under test, compiled here so the test does not wait for the
 # whole tree to build.
 cflags="-O2 -g -Wall -Wextra -std=gnu11 -D_FILE_OFFSET_BITS=64 -I$top $($PKG_CONFIG --cflags libdw libelf)"
 libs=$($PKG_CONFIG --libs libdw libelf)
+if [ "${MDF_BUILD:-.}" != . ]; then
+	cflags="$cflags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	libs="$libs -fsanitize=address,undefined"
+fi
 objs="$top/dwarf_info.c $top/kfacts.c $top/err.c $top/vmcoreinfo.c"
 $CC $cflags -o "$out/test_dwarf" "$top/tests/unit/test_dwarf.c" $objs $libs ||
 	{ echo "FAIL: test_dwarf does not build"; exit 1; }
@@ -68,6 +79,6 @@ for pair in 6.1.0-56-cloud-amd64:x86_64-6.1 6.12.107+deb13-cloud-amd64:x86_64-6.
 		echo "real: ${pair%%:*} not checked (no $vmlinux; fetch it with ../shared/tools/get-vmlinux.sh ${pair%%:*})"
 		continue
 	fi
-	"$here/real.sh" "$out/dwarf_dump" "$vmlinux" "$note" || status=1
+	sh "$here/real.sh" "$out/dwarf_dump" "$vmlinux" "$note" || status=1
 done
 exit $status

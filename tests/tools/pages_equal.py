@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""pages_equal.py DUMP VMCORE [--ref BITMAP2] [--allow-empty]
+"""pages_equal.py DUMP VMCORE [--ref BITMAP2] [--allow-empty] [--incomplete]
 
 Checks a dump written by the program with independent readers:
   * DUMP opens in libkdumpfile (python3-libkdumpfile),
@@ -9,6 +9,10 @@ Checks a dump written by the program with independent readers:
     (bit pfn set = kept, LSB first), e.g. upstream makedumpfile's,
   * it holds at least one page, unless --allow-empty (a --split part may not).
 A --split part holds the pages of its pfn range only (its sub header).
+With --incomplete the dump must say it is incomplete (kdump status bit 0x8,
+ELF e_flags bit 0); pages it could not save (libkdumpfile: no data) are
+counted, not compared; the saved pages must come before every unsaved one
+(the program writes in pfn order) and at least one must have been saved.
 The set of held pages is read from DUMP's own headers by this script
 (kdump-compressed: the 2nd bitmap; ELF: the file-backed part of PT_LOADs).
 Exit 0 when all holds, 1 otherwise.
@@ -83,6 +87,9 @@ def main():
     allow_empty = '--allow-empty' in args
     if allow_empty:
         args.remove('--allow-empty')
+    incomplete = '--incomplete' in args
+    if incomplete:
+        args.remove('--incomplete')
     if '--ref' in args:
         i = args.index('--ref')
         ref = args[i + 1]
@@ -96,9 +103,20 @@ def main():
         kept = elf_kept(dump, ps)
     else:
         ps, kept = got
-    bad = 0
+    bad = missing = 0
     for pfn in kept:
-        a = d.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps)
+        try:
+            a = d.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps)
+        except (kdumpfile.exceptions.NoDataException,
+                kdumpfile.exceptions.CorruptException):
+            # an unsaved page: no data, or a zeroed descriptor
+            if not incomplete:
+                raise
+            missing += 1
+            continue
+        if missing:
+            print('pfn 0x%x was saved after an unsaved page' % pfn)
+            bad += 1
         try:
             b = v.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps)
         except Exception as ex:  # a page cut by a segment's end reads partly
@@ -107,9 +125,23 @@ def main():
             bad += 1
             if bad <= 5:
                 print('pfn 0x%x differs from the input' % pfn)
-    print('%s: format %s, %d pages held, %d differ from %s' %
-          (dump, d.attr['file.format'], len(kept), bad, vmcore))
+    print('%s: format %s, %d pages held, %d differ from %s%s' %
+          (dump, d.attr['file.format'], len(kept), bad, vmcore,
+           ', %d not saved' % missing if incomplete else ''))
     ok = bad == 0 and (len(kept) > 0 or allow_empty)
+    if incomplete:
+        with open(dump, 'rb') as f:
+            h = f.read(512)
+        if h[:8] == b'KDUMP   ':
+            marked = struct.unpack_from('<I', h, 424)[0] & 8
+        else:
+            marked = struct.unpack_from('<I', h, 48 if h[4] == 2 else 36)[0] & 1
+        if not marked:
+            print('the dump is not marked incomplete')
+            ok = False
+        if len(kept) - missing <= 0:
+            print('no page was saved')
+            ok = False
     if ref:
         want = ref_kept(ref)
         sk, sw = set(kept), set(want)

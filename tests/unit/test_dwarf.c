@@ -1,14 +1,18 @@
 /*
  * test_dwarf.c - dwinfo_read() on the fixtures of tests/dwarf/.
  *
- *	test_dwarf DIR
+ *	test_dwarf [DIR]
  *
- * DIR holds what tests/dwarf/run.sh builds: fake-vmlinux (decl.c, mm.c,
- * printk.c, banner.c linked by fake.lds), fake-banner (mm.c, banner.c),
+ * DIR holds what tests/dwarf/run.sh builds.  Without it (as tests/run
+ * starts every tests/unit/test_*.c, from the top of the tree) the test
+ * builds them first, with "tests/dwarf/run.sh --fixtures-only", into
+ * tests/bin/dwarf.  They are fake-vmlinux (decl.c, mm.c, printk.c,
+ * banner.c linked by fake.lds), fake-banner (mm.c, banner.c),
  * fake-norelease (mm.c), fake-nodebug (fake-vmlinux without DWARF) and
  * not-elf.txt.  Expected values are written by hand from the fixture
  * sources (their comments show the arithmetic); every fact not listed
- * must be absent.  Exits 0 when all checks pass, 1 otherwise.
+ * must be absent.  Exits 0 when all checks pass, 1 otherwise, 77/99 when
+ * the fixtures cannot be built (skip/harness error).
  */
 #include <errno.h>
 #include <gelf.h>
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dwarf_info.h"
@@ -364,17 +369,47 @@ out:
 	free(orig);
 }
 
+/*
+ * Build the fixtures (in the tree at MDF_TOP, else the current
+ * directory); returns their folder, or NULL with *status set to exit with
+ * (77 when the builder skips, 99 when it fails).
+ */
+static const char *build_fixtures(int *status)
+{
+	static char dir[4096], cmd[4200];
+	const char *top = getenv("MDF_TOP");
+	int rc;
+
+	if (!top || !*top)
+		top = ".";
+	snprintf(dir, sizeof(dir), "%s/tests/bin/dwarf", top);
+	snprintf(cmd, sizeof(cmd), "sh '%s/tests/dwarf/run.sh' --fixtures-only", top);
+	fflush(stdout);
+	rc = system(cmd);
+	if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
+		*status = rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 77 ? 77 : 99;
+		printf("test_dwarf: cannot build the fixtures with %s\n", cmd);
+		return NULL;
+	}
+	return dir;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s FIXTURE-DIR\n", argv[0]);
-		return 2;
+	const char *dir = argc > 1 ? argv[1] : NULL;
+	int status = 0;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: %s [FIXTURE-DIR]\n", argv[0]);
+		return 99;
 	}
-	test_fake_vmlinux(argv[1]);
-	test_keeps_known(argv[1]);
-	test_banner(argv[1]);
-	test_errors(argv[1]);
-	test_damaged(argv[1]);
+	if (!dir && !(dir = build_fixtures(&status)))
+		return status;
+	test_fake_vmlinux(dir);
+	test_keeps_known(dir);
+	test_banner(dir);
+	test_errors(dir);
+	test_damaged(dir);
 	printf("test_dwarf: %s (%d failed checks)\n", failures ? "FAIL" : "ok", failures);
 	return failures ? 1 : 0;
 }
