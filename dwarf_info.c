@@ -774,7 +774,7 @@ static bool read_release(struct scan *s)
 	buf[got] = '\0';
 	if (got < sizeof(banner) || memcmp(buf, banner, sizeof(banner) - 1) != 0)
 		return false;
-	n = strcspn(buf + sizeof(banner) - 1, " ");
+	n = strcspn(buf + sizeof(banner) - 1, " \t\n");
 	if (n == 0 || n >= sizeof(k->release))
 		return false;
 	memcpy(k->release, buf + sizeof(banner) - 1, n);

@@ -13,7 +13,7 @@ int log_level(void) { return level; }
 bool log_on(int bit) { return (level & bit) != 0; }
 void log_stdout_is_data(void) { stdout_is_data = true; }
 
-static FILE *msg_stream(void)
+FILE *log_stream(void)
 {
 	return stdout_is_data ? stderr : stdout;
 }
@@ -31,7 +31,7 @@ void log_msg(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprint(ML_COMMON, msg_stream(), fmt, ap);
+	vprint(ML_COMMON, log_stream(), fmt, ap);
 	va_end(ap);
 }
 
@@ -40,7 +40,7 @@ void log_report(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprint(ML_REPORT, msg_stream(), fmt, ap);
+	vprint(ML_REPORT, log_stream(), fmt, ap);
 	va_end(ap);
 }
 
@@ -58,7 +58,7 @@ void log_debug(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprint(ML_DEBUG, msg_stream(), fmt, ap);
+	vprint(ML_DEBUG, log_stream(), fmt, ap);
 	va_end(ap);
 }
 

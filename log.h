@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum {
 	ML_PROGRESS = 0x01,
@@ -31,6 +32,8 @@ void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where common, debug and report messages go (stdout, or stderr with -F). */
+FILE *log_stream(void);
 
 /* Seconds since the program started (monotonic). */
 double log_elapsed(void);

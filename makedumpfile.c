@@ -122,7 +122,7 @@ static int print_vtop(struct kview *kv, uint64_t va, struct err *e)
 
 	if (!kv->arch)
 		return err_set(e, "--vtop: unknown architecture");
-	if (log_on(ML_DEBUG) && kv->arch->print_vtop(kv, va, stderr, e) < 0)
+	if (log_on(ML_DEBUG) && kv->arch->print_vtop(kv, va, log_stream(), e) < 0)
 		return -1;
 	if (kview_vtop(kv, va, &pa, NULL, e) < 0)
 		return -1;

@@ -365,7 +365,8 @@ int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
 	dump_begin_page_pass(job);
 	if (plan(&w, e) < 0)
 		goto out;
-	if (write_ehdr(&w, true, e) < 0 || (w.extended && write_section0(&w, e) < 0) ||
+	if ((sink_rewritable(job->sink) && write_ehdr(&w, true, e) < 0) ||
+	    (w.extended && write_section0(&w, e) < 0) ||
 	    write_notes(&w, e) < 0)
 		goto out;
 	if (sink_stream_init(&w.data, job->sink, w.data_off, (size_t)job->kv->page_size << job->block_order, e) < 0)

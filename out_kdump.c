@@ -398,7 +398,8 @@ struct kdump_out *out_kdump_begin(struct dump_job *job, struct err *e)
 	job->work_fd = -1;
 	plan_layout(job, &w->lay);
 	job->incomplete = false;
-	if (write_main_header(w, final_status(w) | KDUMP_STATUS_INCOMPLETE, e) < 0 ||
+	if ((sink_rewritable(job->sink) &&
+	     write_main_header(w, final_status(w) | KDUMP_STATUS_INCOMPLETE, e) < 0) ||
 	    write_sub_header_and_note(w, e) < 0 || write_bitmap1(w, e) < 0) {
 		free(w);
 		return NULL;

@@ -13,7 +13,8 @@
  *
  * The header is written first marked incomplete and rewritten at the end,
  * so a dump cut short (full disk, -L, a crash of this program) never looks
- * complete.
+ * complete.  A flattened stream gets its header once, at the end: a stream
+ * cut short then has no header and no end marker.
  */
 #ifndef MDF_OUT_KDUMP_H
 #define MDF_OUT_KDUMP_H

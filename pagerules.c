@@ -188,14 +188,18 @@ int pagerules_init(struct page_rules *r, const struct kfacts *k, unsigned long_s
 		return err_set(e, "dump level %d needs SIZE(page), OFFSET(page.flags) and OFFSET(page.mapping), which the kernel facts lack",
 			       dump_level);
 	{
-		int offs[] = { r->off_flags, r->off_mapping, r->off_mapcount, r->off_private,
-			       r->off_chead };
+		static const enum kf_id members[] = {
+			KF_OFF_page_flags, KF_OFF_page_mapping, KF_OFF_page__mapcount,
+			KF_OFF_page_private, KF_OFF_page_compound_head, KF_OFF_page_compound_info,
+		};
 		size_t i;
 
-		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
-			if (offs[i] >= 0 && (unsigned)offs[i] + 4 > r->size_page)
-				return err_set(e, "a struct page member offset (%d) is past SIZE(page)=%u",
-					       offs[i], r->size_page);
+		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+			if (kf_have(k, members[i]) &&
+			    (kf_val(k, members[i]) < 0 || kf_val(k, members[i]) + 4 > (int64_t)r->size_page))
+				return err_set(e, "OFFSET(%s)=%lld is past SIZE(page)=%u",
+					       kf_table[members[i]].key, (long long)kf_val(k, members[i]),
+					       r->size_page);
 	}
 	find_flag_masks(r, k);
 	r->offline = type_from(k, KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE);

@@ -136,6 +136,7 @@ const char *sink_name(const struct sink *s) { return s->name; }
 int sink_fd(const struct sink *s) { return s->kind == SINK_FILE ? s->fd : -1; }
 void sink_set_limit(struct sink *s, uint64_t max_bytes) { s->limit = max_bytes; }
 bool sink_readable(const struct sink *s) { return s->kind == SINK_FILE; }
+bool sink_rewritable(const struct sink *s) { return s->kind != SINK_FLAT; }
 uint64_t sink_size(const struct sink *s) { return s->size; }
 uint64_t sink_bytes_written(const struct sink *s) { return s->written; }
 

@@ -32,6 +32,12 @@ int sink_fd(const struct sink *s);
 void sink_set_limit(struct sink *s, uint64_t max_bytes);
 /* Flattened streams and the null sink cannot be read back. */
 bool sink_readable(const struct sink *s);
+/*
+ * Does writing the same bytes twice leave only the last?  Not in a
+ * flattened stream: readers such as crash index its records, so a header
+ * is written there once, at the end.
+ */
+bool sink_rewritable(const struct sink *s);
 
 int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct err *e);
 int sink_read(struct sink *s, uint64_t off, void *buf, size_t len, struct err *e);

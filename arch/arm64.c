@@ -157,11 +157,8 @@ static int arm64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err
 {
 	uint64_t pa, span;
 
-	fprintf(out, "Translating virtual address %016" PRIx64 " to physical address.\n", va);
-	if (arm64_walk(kv, va, &pa, &span, out, e) < 0)
-		return -1;
-	fprintf(out, "\nVIRTUAL           PHYSICAL\n%016" PRIx64 "  %08" PRIx64 "\n", va, pa);
-	return 0;
+	fprintf(out, "Page-table walk of %016" PRIx64 ":\n", va);
+	return arm64_walk(kv, va, &pa, &span, out, e);
 }
 
 static int arm64_is_kvaddr(const struct kview *kv, uint64_t va)

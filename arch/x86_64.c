@@ -119,7 +119,7 @@ struct walk_step {
  * steps, or -1 (with e set) when an entry is not present or unreadable.
  */
 static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
-		struct walk_step *steps, struct err *e)
+		uint64_t *page_size, struct walk_step *steps, struct err *e)
 {
 	static const char *const names[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
 	const struct x86_64_state *st = kv->arch_state;
@@ -130,12 +130,11 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 	if (!table)
 		return err_set(e, "cannot translate 0x%" PRIx64 ": no page table (init_top_pgt) in the kernel facts", va);
 	for (level = first; level < 5; level++) {
-		unsigned shift = 48 - 9 * level + (level == 0 ? 0 : 0);
+		/* 5-level PGD: bit 48; P4D (the PGD of 4-level): 39; PUD 30; PMD 21; PTE 12 */
+		unsigned shift = 48 - 9 * level;
 		unsigned idx;
 		uint64_t ent, size;
 
-		/* PGD of 5-level: bit 48; P4D (or PGD of 4-level): 39; PUD 30; PMD 21; PTE 12 */
-		shift = level == 0 ? 48 : level == 1 ? 39 : level == 2 ? 30 : level == 3 ? 21 : 12;
 		idx = (unsigned)((va >> shift) & (PTRS_PER_TABLE - 1));
 		if (read_entry(kv, table, idx, &ent, e) < 0)
 			return -1;
@@ -152,6 +151,8 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 		if (level == 4 || ((level == 2 || level == 3) && (ent & PAGE_PSE))) {
 			*pa = (ent & ENTRY_ADDR_MASK & ~(size - 1)) + (va & (size - 1));
 			*span = size - (va & (size - 1));
+			if (page_size)
+				*page_size = size;
 			return (int)n;
 		}
 		table = ent & ENTRY_ADDR_MASK;
@@ -177,25 +178,24 @@ static int x86_64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *sp
 		*span = kv->page_size - (va & (kv->page_size - 1));
 		return 0;
 	}
-	return walk(kv, va, pa, span, steps, e) < 0 ? -1 : 0;
+	return walk(kv, va, pa, span, NULL, steps, e) < 0 ? -1 : 0;
 }
 
 static int x86_64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err *e)
 {
 	struct walk_step steps[5];
-	uint64_t pa, span;
+	uint64_t pa, span, size;
 	int i, n;
 
-	fprintf(out, "Translating virtual address %016" PRIx64 " to physical address.\n", va);
-	n = walk(kv, va, &pa, &span, steps, e);
+	fprintf(out, "Page-table walk of %016" PRIx64 ":\n", va);
+	n = walk(kv, va, &pa, &span, &size, steps, e);
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		fprintf(out, "  %s : %16" PRIx64 " => %16" PRIx64 "\n", steps[i].name,
 			steps[i].table_pa + 8 * (uint64_t)steps[i].idx, steps[i].entry);
-	fprintf(out, "  PAGE: %16" PRIx64 "\n\n", pa & ~(span - 1 + (pa & 0) ) );
-	fprintf(out, "VIRTUAL           PHYSICAL\n");
-	fprintf(out, "%016" PRIx64 "  %08" PRIx64 "\n", va, pa);
+	fprintf(out, "  PAGE: %16" PRIx64 "  (%s)\n", pa - (va & (size - 1)),
+		size == (UINT64_C(1) << 30) ? "1GB" : size == (UINT64_C(1) << 21) ? "2MB" : "4KB");
 	return 0;
 }
 
