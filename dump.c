@@ -2,6 +2,7 @@
 #include "dump.h"
 #include "bitmap.h"
 #include "log.h"
+#include "memmap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -160,6 +161,101 @@ int dump_filter_pass(struct dump_job *job, bool also_write, struct err *e)
 	filter_end_pass(job->filter);
 	progress_end(&pr);
 	rc = 0;
+out:
+	free(bm);
+	return rc;
+}
+
+/* Clear pfn in the work file's bitmap; returns 1 when it was set. */
+static int clear_in_work_file(struct dump_job *job, uint64_t pfn, struct err *e)
+{
+	uint8_t byte;
+
+	if (pread(job->work_fd, &byte, 1, (off_t)(pfn / 8)) != 1)
+		return err_errno(e, errno ? errno : EIO, "%s: work file read", job->work_dir);
+	if (!(byte & (1u << (pfn & 7))))
+		return 0;
+	byte &= (uint8_t)~(1u << (pfn & 7));
+	if (write_work(job, pfn / 8, &byte, 1, e) < 0)
+		return -1;
+	return 1;
+}
+
+/*
+ * The struct pages of [first, end) are at map + (pfn - first) * size.  A
+ * page of them whose every struct page describes an excluded pfn is itself
+ * excluded.
+ */
+static int vmemmap_run(struct dump_job *job, const uint8_t *bm, uint64_t start, uint64_t end,
+		       uint64_t first, uint64_t sec_end, uint64_t map, uint64_t *cleared,
+		       struct err *e)
+{
+	uint64_t ps = job->kv->page_size, size = (uint64_t)kf_val(&job->kv->k, KF_SIZE_page);
+	uint64_t lo = start > first ? start : first, hi = end < sec_end ? end : sec_end;
+	uint64_t va = (map + (lo - first) * size + ps - 1) & ~(ps - 1);
+
+	for (; va + ps <= map + (hi - first) * size; va += ps) {
+		uint64_t p0 = first + (va - map) / size, p1 = first + (va + ps - 1 - map) / size;
+		uint64_t pa;
+		int rc;
+
+		if (p0 < start || p1 >= end || bm_count_range(bm, p0 - start, p1 + 1 - start))
+			continue;
+		if (kview_vtop(job->kv, va, &pa, NULL, e) < 0)
+			return -1;
+		rc = clear_in_work_file(job, pa / ps, e);
+		if (rc < 0)
+			return -1;
+		*cleared += (uint64_t)rc;
+	}
+	return 0;
+}
+
+int dump_exclude_vmemmap(struct dump_job *job, struct err *e)
+{
+	size_t cap = dump_window_bytes(0, job->window_pfns);
+	uint8_t *bm = malloc(cap);
+	uint64_t start, cleared = 0;
+	int rc = -1;
+
+	if (!bm)
+		return err_set(e, "out of memory");
+	if (job->keep != BM2_WORK_FILE || !job->mm || !kf_have(&job->kv->k, KF_SIZE_page)) {
+		free(bm);
+		return err_set(e, "-e needs --work-dir and the kernel's mem_map");
+	}
+	for (start = 0; start < job->max_mapnr; start += job->window_pfns) {
+		uint64_t end = start + job->window_pfns < job->max_mapnr
+			? start + job->window_pfns : job->max_mapnr;
+		uint64_t pfn = start;
+
+		if (dump_window_bitmap(job, start, end, bm, e) < 0)
+			goto out;
+		while (pfn < end) {
+			uint64_t first, sec_end, map;
+
+			if (memmap_lookup(job->mm, pfn, &first, &sec_end, &map, e) < 0)
+				goto out;
+			if (sec_end <= pfn)
+				break;
+			if (map && vmemmap_run(job, bm, start, end, first, sec_end, map, &cleared, e) < 0)
+				goto out;
+			pfn = sec_end;
+		}
+	}
+	log_debug("-e: %llu pages of struct pages left out\n", (unsigned long long)cleared);
+	job->num_dumpable -= cleared;
+	rc = 0;
+	if (job->bm2_offset != UINT64_MAX)
+		for (start = 0; start < job->max_mapnr && rc == 0; start += job->window_pfns) {
+			uint64_t end = start + job->window_pfns < job->max_mapnr
+				? start + job->window_pfns : job->max_mapnr;
+
+			rc = dump_window_bitmap(job, start, end, bm, e);
+			if (rc == 0)
+				rc = sink_write(job->sink, job->bm2_offset + start / 8, bm,
+						dump_window_bytes(start, end), e);
+		}
 out:
 	free(bm);
 	return rc;

@@ -38,6 +38,8 @@ struct dump_job {
 	uint64_t split_start, split_end;	/* --split part, else 0, max_mapnr */
 	bool split;
 	bool exclude_zero_in_bitmap;	/* ELF: zero pages leave the 2nd bitmap */
+	bool exclude_vmemmap;		/* -e: struct pages of excluded pages leave too */
+	struct memmap *mm;		/* for -e */
 
 	/* kept 2nd bitmap */
 	enum bm2_keep keep;
@@ -71,6 +73,13 @@ void dump_release_bitmap(struct dump_job *job);
  * bm2_offset in the output (it is part of the format) even when rebuilt.
  */
 int dump_filter_pass(struct dump_job *job, bool also_write, struct err *e);
+/*
+ * -e: leave out each page of struct pages that describes only pages left
+ * out.  Needs the bitmap in a work file (it changes bits outside the
+ * window being looked at); recounts job->num_dumpable.  Then, when the
+ * format has its bitmap at bm2_offset, copies the result there.
+ */
+int dump_exclude_vmemmap(struct dump_job *job, struct err *e);
 /* The 2nd bitmap of one window during the page pass (windows in order). */
 int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8_t *bm,
 		       struct err *e);

@@ -204,6 +204,8 @@ static int write_dump(const struct options *o, struct dump_setup *ds, int level,
 	job.work_dir = o->work_dir;
 	job.block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
 	job.split_end = ds->max_mapnr;
+	job.exclude_vmemmap = o->exclude_vmemmap;
+	job.mm = ds->mm;
 	if (job.dump_level != level)
 		log_msg("dump_level is changed to %d, because %s was created by dump_level(%d).\n",
 			job.dump_level, o->vmcore, vmcore_input_dump_level(ds->vc));

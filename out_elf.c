@@ -360,7 +360,8 @@ int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
 		err_set(e, "out of memory");
 		goto out;
 	}
-	if (dump_keep_bitmap(job, UINT64_MAX, e) < 0 || dump_filter_pass(job, false, e) < 0)
+	if (dump_keep_bitmap(job, UINT64_MAX, e) < 0 || dump_filter_pass(job, false, e) < 0 ||
+	    (job->exclude_vmemmap && dump_exclude_vmemmap(job, e) < 0))
 		goto out;
 	dump_begin_page_pass(job);
 	if (plan(&w, e) < 0)

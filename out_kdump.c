@@ -205,6 +205,7 @@ static int write_sub_header_and_note(struct kdump_out *w, struct err *e)
 static uint32_t final_status(const struct kdump_out *w)
 {
 	return codec_dump_flag(w->job->codec) |
+	       (w->job->exclude_vmemmap ? KDUMP_STATUS_EXCLUDED_VMEMMAP : 0) |
 	       (w->job->incomplete ? KDUMP_STATUS_INCOMPLETE : 0);
 }
 
@@ -413,6 +414,8 @@ int out_kdump_filter(struct kdump_out *w, struct err *e)
 
 	if (dump_keep_bitmap(job, w->lay.off_bm2, e) < 0)
 		return -1;
+	if (job->exclude_vmemmap)	/* the output's bitmap is written after -e's changes */
+		return dump_filter_pass(job, false, e) < 0 ? -1 : dump_exclude_vmemmap(job, e);
 	return dump_filter_pass(job, job->keep != BM2_IN_OUTPUT, e);
 }
 

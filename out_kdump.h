@@ -21,8 +21,9 @@
 
 #include "dump.h"
 
-/* Header status bit of an incomplete dump. */
+/* Header status bits: an incomplete dump; unused struct pages left out (-e). */
 #define KDUMP_STATUS_INCOMPLETE 0x8
+#define KDUMP_STATUS_EXCLUDED_VMEMMAP 0x10
 
 /* A whole dump: out_kdump_begin, _filter, _pages and _end in turn. */
 int out_kdump_write(struct dump_job *job, struct err *e);
