@@ -27,11 +27,9 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 	kv->kaslr_offset = kv->k.have_kerneloffset ? kv->k.kerneloffset : 0;
 	if (vmcore_set_page_size(vc, kv->page_size, e) < 0)
 		return -1;
+	/* Without an arch only dump levels 0 and 1 work: callers check kv->arch. */
 	kv->arch = arch_for_machine(vmcore_machine(vc));
-	if (!kv->arch)
-		return err_set(e, "%s: unsupported architecture (ELF machine %u)",
-			       vmcore_path(vc), vmcore_machine(vc));
-	return kv->arch->init(kv, e);
+	return kv->arch ? kv->arch->init(kv, e) : 0;
 }
 
 void kview_fini(struct kview *kv)
@@ -50,6 +48,9 @@ int kview_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span, stru
 			*span = kv->tlb_len - (va - kv->tlb_va);
 		return 0;
 	}
+	if (!kv->arch)
+		return err_set(e, "cannot translate 0x%llx: unsupported architecture (ELF machine %u)",
+			       (unsigned long long)va, vmcore_machine(kv->vc));
 	if (kv->arch->vtop(kv, va, pa, &s, e) < 0)
 		return -1;
 	kv->tlb_va = va;

@@ -35,7 +35,11 @@ struct kview {
 	uint64_t tlb_va, tlb_pa, tlb_len;
 };
 
-/* Pick the arch from the dump; kv->k must be filled.  */
+/*
+ * Pick the arch from the dump; kv->k must be filled.  An architecture this
+ * program does not know leaves kv->arch NULL: nothing can be translated,
+ * which dump levels 0 and 1 do not need.
+ */
 int kview_init(struct kview *kv, struct vmcore *vc, struct err *e);
 void kview_fini(struct kview *kv);
 

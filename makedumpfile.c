@@ -100,17 +100,31 @@ static int load_facts(const struct options *o, struct vmcore *vc, struct kview *
 	return 0;
 }
 
+/* The highest level of -d A,B,C: what the kernel facts must allow. */
+static int max_dump_level(const struct options *o)
+{
+	int i, m = 0;
+
+	for (i = 0; i < o->num_dump_levels; i++)
+		m = o->dump_levels[i] > m ? o->dump_levels[i] : m;
+	return m;
+}
+
 static int open_kernel(const struct options *o, struct vmcore *vc, struct kview *kv,
 		       struct err *e)
 {
 	memset(kv, 0, sizeof(*kv));
 	if (load_facts(o, vc, kv, e) < 0)
 		return -1;
-	if (!kv->have_facts && o->dump_levels[0] > 1)
+	if (!kv->have_facts && max_dump_level(o) > 1)
 		return err_set(e, "%s doesn't contain vmcoreinfo: dump level %d needs -x VMLINUX or -i VMCOREINFO",
-			       vmcore_path(vc), o->dump_levels[0]);
+			       vmcore_path(vc), max_dump_level(o));
 	if (kview_init(kv, vc, e) < 0)
 		return -1;
+	if (!kv->arch && (max_dump_level(o) > 1 || o->have_vtop ||
+			  o->mode == MODE_DMESG || o->mode == MODE_MEM_USAGE))
+		return err_set(e, "%s: unsupported architecture (ELF machine %u): only dump levels 0 and 1 work",
+			       vmcore_path(vc), vmcore_machine(vc));
 	log_debug("page_size    : %u\nphys_base    : %" PRIx64 "\narch         : %s\n",
 		  kv->page_size, kv->phys_base, kv->arch ? kv->arch->name : "unknown");
 	return 0;

@@ -1,0 +1,393 @@
+/*
+ * main.c - mkvmcore: write a synthetic x86_64 ELF /proc/vmcore from a spec.
+ *
+ *   mkvmcore [-v] SPEC OUT      build the machine SPEC describes, write OUT
+ *   mkvmcore --eras             list the kernel eras
+ *
+ * The spec is line based; '#' starts a comment.  Header lines are key=value:
+ *   arch=x86_64            (the only one so far)
+ *   era=6.12               kernel era: VMCOREINFO keys and struct page encodings
+ *   ram=0-64M[,80M-96M:tail=4M]   RAM ranges (bytes; K/M/G/T suffixes); ":tail=N"
+ *                          leaves the last N bytes out of the file (filesz < memsz)
+ *   memmodel=sparse-extreme|sparse-extreme-pointer|sparse|flat
+ *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
+ *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
+ *   l5=0|1  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
+ *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N  sparse=0|1
+ * VMCOREINFO edits:  "vmcoreinfo KEY=VALUE" (add or replace), "vmcoreinfo-drop KEY".
+ * Pages:  "@pfn A[-B] KIND [args]", KIND one of
+ *   free order=N | badorder order=N | compound order=N [anon|cache|hugetlb|slab]
+ *   anon | cache [private] | swapcache | slab | hwpoison | offline | unaccepted
+ *   zero | kernel | novmemmap | nosection
+ * "expect ..." lines belong to the test driver (tests/specs/run.sh) and are skipped.
+ */
+#include "mkvmcore.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct spec S;
+struct machine M;
+
+static const char *spec_path;
+static int cur_line;
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mkvmcore: ");
+	if (cur_line)
+		fprintf(stderr, "%s:%d: ", spec_path, cur_line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!S.verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "mkvmcore: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A number: decimal or 0x hex, with an optional K/M/G/T suffix. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || errno)
+		die("bad number '%s'", s);
+	switch (toupper((unsigned char)*end)) {
+	case 'K': v <<= 10; end++; break;
+	case 'M': v <<= 20; end++; break;
+	case 'G': v <<= 30; end++; break;
+	case 'T': v <<= 40; end++; break;
+	default: break;
+	}
+	if (*end)
+		die("bad number '%s'", s);
+	return v;
+}
+
+static void parse_ram(char *v)
+{
+	char *tok, *save = NULL;
+
+	S.nram = 0;
+	for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-'), *tail = strstr(tok, ":tail=");
+		struct ram *r;
+
+		if (!dash)
+			die("ram range '%s' is not START-END", tok);
+		if (S.nram == MAX_RAM)
+			die("too many RAM ranges");
+		r = &S.ram[S.nram++];
+		if (tail)
+			*tail = 0;
+		*dash = 0;
+		r->start = parse_size(tok);
+		r->end = parse_size(dash + 1);
+		r->file_end = r->end;
+		if (tail)
+			r->file_end = r->end - parse_size(tail + 6);
+		if ((r->start | r->end | r->file_end) & (PAGE_SIZE - 1) || r->end <= r->start ||
+		    r->file_end < r->start)
+			die("ram range %#llx-%#llx is empty or not page aligned",
+			    (unsigned long long)r->start, (unsigned long long)r->end);
+		if (S.nram > 1 && r->start < S.ram[S.nram - 2].end)
+			die("ram ranges must be ascending and disjoint");
+	}
+}
+
+static unsigned parse_pgsize(const char *v)
+{
+	if (!strcmp(v, "4k"))
+		return 4096;
+	if (!strcmp(v, "2m"))
+		return 2u << 20;
+	if (!strcmp(v, "1g"))
+		return 1u << 30;
+	die("page size '%s' is not 4k, 2m or 1g", v);
+}
+
+static void header_line(char *key, char *v)
+{
+	if (!strcmp(key, "arch")) {
+		if (strcmp(v, "x86_64"))
+			die("arch '%s' is not supported (x86_64 only)", v);
+	} else if (!strcmp(key, "era")) {
+		if (!(S.era = era_find(v)))
+			die("unknown era '%s' (mkvmcore --eras lists them)", v);
+	} else if (!strcmp(key, "ram")) {
+		parse_ram(v);
+	} else if (!strcmp(key, "memmodel")) {
+		if (!strcmp(v, "sparse-extreme"))
+			S.model = MM_EXTREME;
+		else if (!strcmp(v, "sparse-extreme-pointer"))
+			S.model = MM_EXTREME_PTR;
+		else if (!strcmp(v, "sparse"))
+			S.model = MM_SPARSE;
+		else if (!strcmp(v, "flat"))
+			S.model = MM_FLAT;
+		else
+			die("unknown memmodel '%s'", v);
+	} else if (!strcmp(key, "memmap")) {
+		if (strcmp(v, "vmemmap") && strcmp(v, "direct"))
+			die("memmap is vmemmap or direct");
+		S.memmap_vmemmap = !strcmp(v, "vmemmap");
+	} else if (!strcmp(key, "pagetable")) {
+		S.pt_direct = parse_pgsize(v);
+	} else if (!strcmp(key, "vmemmap")) {
+		S.pt_vmemmap = parse_pgsize(v);
+		if (S.pt_vmemmap > (2u << 20))
+			die("vmemmap pages are 4k or 2m");
+	} else if (!strcmp(key, "l5")) {
+		S.l5 = parse_size(v) != 0;
+	} else if (!strcmp(key, "kaslr")) {
+		S.kaslr = strtoull(v, NULL, 16);
+	} else if (!strcmp(key, "kernel")) {
+		S.kload = parse_size(v);
+	} else if (!strcmp(key, "ksize")) {
+		S.ksize = parse_size(v);
+	} else if (!strcmp(key, "cpus")) {
+		S.cpus = (int)parse_size(v);
+	} else if (!strcmp(key, "section_bits")) {
+		S.section_bits = (int)parse_size(v);
+	} else if (!strcmp(key, "physmem_bits")) {
+		S.physmem_bits = (int)parse_size(v);
+	} else if (!strcmp(key, "release")) {
+		snprintf(S.release, sizeof(S.release), "%s", v);
+	} else if (!strcmp(key, "crashtime")) {
+		S.crashtime = parse_size(v);
+	} else if (!strcmp(key, "sparse")) {
+		S.sparse_file = parse_size(v) != 0;
+	} else {
+		die("unknown header key '%s'", key);
+	}
+}
+
+static const struct { const char *name; enum kind kind; } kinds[] = {
+	{ "free", K_FREE }, { "badorder", K_BADORDER }, { "compound", K_COMPOUND_HEAD },
+	{ "anon", K_ANON }, { "cache", K_CACHE }, { "swapcache", K_SWAPCACHE },
+	{ "slab", K_SLAB }, { "hwpoison", K_HWPOISON }, { "offline", K_OFFLINE },
+	{ "unaccepted", K_UNACCEPTED }, { "zero", K_ZERO }, { "kernel", K_KERNEL },
+	{ "novmemmap", K_NOVMEMMAP }, { "nosection", K_NOSECTION },
+};
+
+static void page_line(char *rest)
+{
+	char *tok, *save = NULL, *dash;
+	struct item *it;
+	size_t i;
+
+	if (S.nitems == MAX_ITEMS)
+		die("too many @pfn lines");
+	it = &S.items[S.nitems++];
+	memset(it, 0, sizeof(*it));
+	it->line = cur_line;
+	it->order = -1;
+	tok = strtok_r(rest, " \t", &save);
+	if (!tok)
+		die("@pfn needs a pfn");
+	dash = strchr(tok + 1, '-');
+	if (dash)
+		*dash = 0;
+	it->first = parse_size(tok);
+	it->last = dash ? parse_size(dash + 1) : it->first;
+	if (it->last < it->first)
+		die("pfn range ends before it starts");
+	tok = strtok_r(NULL, " \t", &save);
+	if (!tok)
+		die("@pfn needs a page kind");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(tok, kinds[i].name))
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0]))
+		die("unknown page kind '%s'", tok);
+	it->kind = kinds[i].kind;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!strncmp(tok, "order=", 6))
+			it->order = (int)parse_size(tok + 6);
+		else if (!strcmp(tok, "private"))
+			it->priv = true;
+		else if (!strcmp(tok, "anon"))
+			it->sub = SUB_ANON;
+		else if (!strcmp(tok, "cache"))
+			it->sub = SUB_CACHE;
+		else if (!strcmp(tok, "hugetlb"))
+			it->sub = SUB_HUGETLB;
+		else if (!strcmp(tok, "slab"))
+			it->sub = SUB_SLAB;
+		else
+			die("unknown argument '%s'", tok);
+	}
+	if ((it->kind == K_FREE || it->kind == K_BADORDER || it->kind == K_COMPOUND_HEAD) &&
+	    it->order < 0)
+		die("%s needs order=N", kinds[i].name);
+	if (it->kind == K_COMPOUND_HEAD && it->order < 1)
+		die("a compound page has order 1 or more");
+}
+
+static void vmci_line(char *rest, bool drop)
+{
+	struct vmci_edit *ed;
+	char *eq;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (S.nedits == MAX_EDITS)
+		die("too many vmcoreinfo edits");
+	ed = &S.edits[S.nedits++];
+	ed->drop = drop;
+	eq = strchr(rest, '=');
+	if (drop) {
+		if (eq)
+			die("vmcoreinfo-drop takes a KEY only");
+		snprintf(ed->key, sizeof(ed->key), "%s", rest);
+		return;
+	}
+	if (!eq)
+		die("vmcoreinfo takes KEY=VALUE");
+	*eq = 0;
+	snprintf(ed->key, sizeof(ed->key), "%s", rest);
+	snprintf(ed->value, sizeof(ed->value), "%s", eq + 1);
+}
+
+static void strip(char *s)
+{
+	char *h = strchr(s, '#');
+	size_t n;
+
+	if (h)
+		*h = 0;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+}
+
+static void parse_spec(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	spec_path = path;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *eq;
+
+		cur_line++;
+		strip(line);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || !strncmp(p, "expect", 6))
+			continue;
+		if (!strncmp(p, "@pfn", 4) && isspace((unsigned char)p[4])) {
+			page_line(p + 5);
+		} else if (!strncmp(p, "vmcoreinfo-drop", 15)) {
+			vmci_line(p + 15, true);
+		} else if (!strncmp(p, "vmcoreinfo", 10) && isspace((unsigned char)p[10])) {
+			vmci_line(p + 10, false);
+		} else if ((eq = strchr(p, '='))) {
+			*eq = 0;
+			header_line(p, eq + 1);
+		} else {
+			die("cannot parse '%s'", p);
+		}
+	}
+	fclose(f);
+	cur_line = 0;
+}
+
+static void defaults(void)
+{
+	S.era = era_find("6.12");
+	S.nram = 1;
+	S.ram[0].start = 0;
+	S.ram[0].end = S.ram[0].file_end = 64u << 20;
+	S.model = MM_EXTREME;
+	S.memmap_vmemmap = true;
+	S.pt_direct = 2u << 20;
+	S.pt_vmemmap = 2u << 20;
+	S.kload = 16u << 20;
+	S.ksize = 8u << 20;
+	S.cpus = 2;
+	S.section_bits = 27;
+	S.physmem_bits = 46;
+	S.crashtime = 1700000000;
+}
+
+static void check_spec(void)
+{
+	uint64_t ks = S.kload, ke = S.kload + S.ksize;
+	int i;
+
+	if (S.model == MM_FLAT && S.memmap_vmemmap)
+		S.memmap_vmemmap = false;	/* FLATMEM has one mem_map array */
+	if (S.l5 && S.physmem_bits == 46)
+		S.physmem_bits = 52;
+	if (S.section_bits <= PAGE_SHIFT || S.section_bits >= S.physmem_bits)
+		die("section_bits=%d does not fit physmem_bits=%d", S.section_bits, S.physmem_bits);
+	if ((S.kload | S.ksize) & ((2u << 20) - 1) || (S.kaslr & ((2u << 20) - 1)))
+		die("kernel=, ksize= and kaslr= must be 2 MiB aligned");
+	for (i = 0; i < S.nram; i++)
+		if (S.ram[i].start <= ks && ke <= S.ram[i].file_end)
+			break;
+	if (i == S.nram)
+		die("the kernel image [%#llx, %#llx) is not inside one RAM range with file data",
+		    (unsigned long long)ks, (unsigned long long)ke);
+	if (!S.release[0])
+		snprintf(S.release, sizeof(S.release), "%s", S.era->release);
+}
+
+int main(int argc, char **argv)
+{
+	int a = 1;
+
+	if (argc == 2 && !strcmp(argv[1], "--eras")) {
+		era_list();
+		return 0;
+	}
+	defaults();
+	if (a < argc && !strcmp(argv[a], "-v")) {
+		S.verbose = true;
+		a++;
+	}
+	if (argc - a != 2) {
+		fprintf(stderr, "usage: mkvmcore [-v] SPEC OUT\n       mkvmcore --eras\n");
+		return 2;
+	}
+	parse_spec(argv[a]);
+	check_spec();
+	M.max_pfn = S.ram[S.nram - 1].end >> PAGE_SHIFT;
+	M.kind = calloc(M.max_pfn, 1);
+	if (!M.kind)
+		die("out of memory");
+	pages_mark();
+	pt_init();
+	pt_build_direct_map();
+	mm_build();
+	pages_write();
+	if (S.era->buddy == BUDDY_LISTS)
+		freelists_build();
+	kimage_build();
+	elf_write(argv[a + 1]);
+	return 0;
+}

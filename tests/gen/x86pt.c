@@ -1,0 +1,104 @@
+/*
+ * x86pt.c - x86_64 kernel page tables in the dump's RAM.
+ *
+ * 4-level (PGD 39, PUD 30, PMD 21, PTE 12) or 5-level (PML5 48 on top).
+ * An entry is present with bit 0; bit 7 (PSE) makes a PUD entry a 1 GiB
+ * page and a PMD entry a 2 MiB page; the frame is in bits 12..51.  Leaf
+ * entries carry NX (bit 63) and the global bit, as the kernel's do, so a
+ * reader that forgets to mask them finds out.
+ */
+#include "mkvmcore.h"
+
+#include <string.h>
+
+#define E_PRESENT	UINT64_C(0x001)
+#define E_TABLE		UINT64_C(0x063)		/* present, rw, accessed, dirty */
+#define E_PSE		UINT64_C(0x080)
+#define E_GLOBAL	UINT64_C(0x100)
+#define E_NX		(UINT64_C(1) << 63)
+#define E_ADDR		UINT64_C(0x000ffffffffff000)
+
+static uint64_t top_pa;
+static unsigned tables;
+
+static uint64_t rd64(uint64_t pa)
+{
+	const uint8_t *p = phys_page(pa >> PAGE_SHIFT) + (pa & (PAGE_SIZE - 1));
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+void pt_init(void)
+{
+	M.page_offset = S.l5 ? UINT64_C(0xff11000000000000) : UINT64_C(0xffff888000000000);
+	M.vmemmap_base = S.l5 ? UINT64_C(0xffd4000000000000) : UINT64_C(0xffffea0000000000);
+	/* _text: va KERNEL_TEXT + kaslr, pa kload; va - KERNEL_MAP + phys_base = pa */
+	M.phys_base = (int64_t)(S.kload - (KERNEL_TEXT + S.kaslr - KERNEL_MAP));
+	M.top_pgt_va = kdata_alloc(PAGE_SIZE);
+	top_pa = virt_to_phys(M.top_pgt_va);
+	note("phys_base %#llx, init_top_pgt %#llx (pa %#llx)", (unsigned long long)M.phys_base,
+	     (unsigned long long)M.top_pgt_va, (unsigned long long)top_pa);
+}
+
+/* Map [va, va + size) to pa with one leaf entry; size is 4 KiB, 2 MiB or 1 GiB. */
+void pt_map(uint64_t va, uint64_t pa, uint64_t size)
+{
+	unsigned shift = S.l5 ? 48 : 39;
+	unsigned leaf = size == (UINT64_C(1) << 30) ? 30 : size == (UINT64_C(2) << 20) ? 21 : 12;
+	uint64_t table = top_pa;
+
+	if ((va | pa) & (size - 1))
+		die("internal: pt_map of %#llx -> %#llx is not aligned to %#llx",
+		    (unsigned long long)va, (unsigned long long)pa, (unsigned long long)size);
+	for (;; shift -= 9) {
+		uint64_t slot = table + 8 * ((va >> shift) & 511);
+		uint64_t ent = rd64(slot);
+
+		if (shift == leaf) {
+			uint64_t want = (pa & E_ADDR) | E_TABLE | E_GLOBAL | E_NX |
+					(leaf > 12 ? E_PSE : 0);
+
+			if ((ent & E_PRESENT) && ent != want)
+				die("internal: %#llx is already mapped differently",
+				    (unsigned long long)va);
+			phys_w64(slot, want);
+			return;
+		}
+		if (!(ent & E_PRESENT)) {
+			uint64_t pfn = pool_alloc(1, 1);
+
+			tables++;
+			ent = (pfn << PAGE_SHIFT) | E_TABLE;
+			phys_w64(slot, ent);
+		} else if (ent & E_PSE) {
+			die("internal: %#llx lies under a large page already", (unsigned long long)va);
+		}
+		table = ent & E_ADDR;
+	}
+}
+
+void pt_build_direct_map(void)
+{
+	uint64_t g = S.pt_direct, done_end = 0;
+	uint64_t kva = KERNEL_TEXT + S.kaslr, off;
+	int i;
+
+	for (i = 0; i < S.nram; i++) {
+		uint64_t a = S.ram[i].start / g * g;
+
+		if (a < done_end)
+			a = done_end;
+		for (; a < S.ram[i].end; a += g)
+			pt_map(M.page_offset + a, a, g);
+		done_end = a;
+	}
+	/* The kernel image too, so that a page-table-only reader (drgn) sees it. */
+	for (off = 0; off < S.ksize; off += UINT64_C(2) << 20)
+		pt_map(kva + off, S.kload + off, UINT64_C(2) << 20);
+	note("direct map at %#llx in %u KiB pages; %u page tables so far",
+	     (unsigned long long)M.page_offset, (unsigned)(g >> 10), tables);
+}
