@@ -27,16 +27,16 @@ static int work_file(const char *dir, struct err *e)
 static const char *work_dir_for(const struct dump_job *job, char *buf, size_t len)
 {
 	const char *tmp = getenv("TMPDIR");
-	const char *slash;
+	const char *name, *slash;
 
 	if (job->work_dir)
 		return job->work_dir;
 	if (sink_readable(job->sink)) {
-		slash = strrchr(sink_name(job->sink), '/');
+		name = sink_name(job->sink);
+		slash = strrchr(name, '/');
 		if (!slash)
 			return ".";
-		snprintf(buf, len, "%.*s", (int)(slash - sink_name(job->sink)) + (slash == sink_name(job->sink)),
-			 sink_name(job->sink));
+		snprintf(buf, len, "%.*s", slash == name ? 1 : (int)(slash - name), name);
 		return buf;
 	}
 	return tmp && *tmp ? tmp : "/tmp";
@@ -45,13 +45,14 @@ static const char *work_dir_for(const struct dump_job *job, char *buf, size_t le
 int dump_keep_bitmap(struct dump_job *job, uint64_t bm2_offset, struct err *e)
 {
 	char dir[4096];
+	const char *where;
 
 	job->bm2_offset = bm2_offset;
 	job->work_fd = -1;
 	if (job->work_dir || bm2_offset == UINT64_MAX) {
-		job->work_dir = work_dir_for(job, dir, sizeof(dir));
-		job->work_fd = work_file(job->work_dir, e);
-		job->work_dir = job->work_dir == dir ? "the output's directory" : job->work_dir;
+		where = work_dir_for(job, dir, sizeof(dir));
+		snprintf(job->work_where, sizeof(job->work_where), "%.250s", where);
+		job->work_fd = work_file(where, e);
 		if (job->work_fd < 0)
 			return -1;
 		job->keep = BM2_WORK_FILE;
@@ -60,9 +61,10 @@ int dump_keep_bitmap(struct dump_job *job, uint64_t bm2_offset, struct err *e)
 	} else {
 		job->keep = BM2_REBUILD;
 	}
-	log_debug("2nd bitmap kept %s\n", job->keep == BM2_IN_OUTPUT ? "in the output file"
-				      : job->keep == BM2_WORK_FILE ? "in a work file"
-				      : "nowhere: the page pass rebuilds each window");
+	log_debug("2nd bitmap kept %s%s\n", job->keep == BM2_IN_OUTPUT ? "in the output file"
+				      : job->keep == BM2_WORK_FILE ? "in a work file in "
+				      : "nowhere: the page pass rebuilds each window",
+		  job->keep == BM2_WORK_FILE ? job->work_where : "");
 	return 0;
 }
 
@@ -84,7 +86,7 @@ static int write_work(struct dump_job *job, uint64_t off, const void *buf, size_
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return err_errno(e, n < 0 ? errno : ENOSPC, "%s: work file", job->work_dir);
+			return err_errno(e, n < 0 ? errno : ENOSPC, "%s: work file", job->work_where);
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
@@ -172,7 +174,7 @@ static int clear_in_work_file(struct dump_job *job, uint64_t pfn, struct err *e)
 	uint8_t byte;
 
 	if (pread(job->work_fd, &byte, 1, (off_t)(pfn / 8)) != 1)
-		return err_errno(e, errno ? errno : EIO, "%s: work file read", job->work_dir);
+		return err_errno(e, errno ? errno : EIO, "%s: work file read", job->work_where);
 	if (!(byte & (1u << (pfn & 7))))
 		return 0;
 	byte &= (uint8_t)~(1u << (pfn & 7));
@@ -280,7 +282,7 @@ int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8
 		ssize_t n = pread(job->work_fd, bm, len, (off_t)off);
 
 		if (n != (ssize_t)len)
-			return err_errno(e, n < 0 ? errno : EIO, "%s: work file read", job->work_dir);
+			return err_errno(e, n < 0 ? errno : EIO, "%s: work file read", job->work_where);
 		return 0;
 	}
 	default:

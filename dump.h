@@ -45,6 +45,7 @@ struct dump_job {
 	enum bm2_keep keep;
 	uint64_t bm2_offset;		/* where window bits go in the output or work file */
 	int work_fd;
+	char work_where[256];		/* the work file's directory, for messages */
 
 	/* results */
 	uint64_t num_dumpable;		/* set bits of the 2nd bitmap in [split_start, split_end) */

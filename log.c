@@ -101,8 +101,8 @@ static void draw(struct progress *p, uint64_t done)
 		else
 			snprintf(eta, sizeof(eta), "eta: %uh%um%us", left / 3600, left / 60 % 60, left % 60);
 	}
-	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", p->name, permille / 10, permille % 10,
-		spinner[p->spin++ % 4], eta);
+	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %7.1fs %-14s", p->name, permille / 10,
+		permille % 10, spinner[p->spin++ % 4], spent, eta);
 	fflush(stderr);
 }
 

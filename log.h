@@ -39,8 +39,9 @@ FILE *log_stream(void);
 double log_elapsed(void);
 
 /*
- * One step of work ("Copying data"): a percentage line on stderr, redrawn
- * at most a few times a second, and a closing STEP line with its duration.
+ * One step of work ("Copying data"): a line on stderr with the percentage
+ * done, the time spent and the time left, redrawn at most once a second;
+ * and a closing STEP line with its duration (in the report, as upstream).
  */
 struct progress {
 	const char *name;

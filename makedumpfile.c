@@ -417,7 +417,11 @@ int main(int argc, char **argv)
 	case MODE_REARRANGE: rc = run_rearrange(&o); break;
 	case MODE_REASSEMBLE: rc = run_reassemble(&o); break;
 	case MODE_DMESG: rc = run_dmesg(&o); break;
-	case MODE_MEM_USAGE: rc = run_mem_usage(&o); return rc == EXIT_COMPLETED ? rc : (log_msg("\n%s Failed.\n", MDF_NAME), rc);
+	case MODE_MEM_USAGE:
+		rc = run_mem_usage(&o);
+		if (rc == EXIT_COMPLETED)
+			return rc;	/* upstream prints only the table */
+		break;
 	default: rc = run_dump(&o); break;
 	}
 	log_msg("\n%s %s.\n", MDF_NAME, rc == EXIT_COMPLETED ? "Completed" : "Failed");

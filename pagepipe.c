@@ -27,6 +27,7 @@ struct pagepipe {
 	void *ctx;
 
 	struct codec **codecs;	/* one per thread */
+	unsigned ncodecs;
 	struct slot *slots;
 	unsigned nslots, used;
 
@@ -110,6 +111,7 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 		pp->codecs[i] = codec_new(codec, page_size, e);
 		if (!pp->codecs[i])
 			goto fail;
+		pp->ncodecs++;
 	}
 	bound = codec_bound(pp->codecs[0]);
 	for (i = 0; i < pp->nslots; i++) {
@@ -235,7 +237,7 @@ void pagepipe_free(struct pagepipe *pp)
 			free(pp->slots[i].out);
 		}
 	if (pp->codecs)
-		for (i = 0; i < pp->threads; i++)
+		for (i = 0; i < pp->ncodecs; i++)
 			codec_free(pp->codecs[i]);
 	free(pp->slots);
 	free(pp->codecs);
