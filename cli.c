@@ -130,7 +130,7 @@ static void set_defaults(struct options *o)
 	o->mode = MODE_DUMP;
 	o->num_dump_levels = 1;
 	o->message_level = ML_DEFAULT;
-	o->block_order = -1;
+	o->block_order = DEFAULT_BLOCK_ORDER;
 	o->num_threads = -1;
 }
 
@@ -477,7 +477,7 @@ static const char usage_text[] =
 "  -g VMCOREINFO    Write the kernel facts of -x VMLINUX to VMCOREINFO.\n"
 "  -L SIZE          Limit the dump to SIZE bytes (K, M, G, T suffixes); a dump that does\n"
 "                   not fit is saved as an incomplete dump.\n"
-"  -b ORDER         Write the page data in chunks of 2^ORDER pages (default 8).\n"
+"  -b ORDER         Write the page data in chunks of 2^ORDER pages (default 6).\n"
 "  -e               Exclude the struct pages of excluded pages (needs --work-dir).\n"
 "  -K               Accepted for compatibility: cyclic processing is always used.\n"
 "  -D               Print debugging messages (message level bit 8).\n"

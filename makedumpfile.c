@@ -216,7 +216,7 @@ static int write_dump(const struct options *o, struct dump_setup *ds, int level,
 	job.window_pfns = cli_window_pfns(o, ds->max_mapnr);
 	job.num_threads = cli_threads(o);
 	job.work_dir = o->work_dir;
-	job.block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
+	job.block_order = (unsigned)o->block_order;
 	job.split_end = ds->max_mapnr;
 	job.exclude_vmemmap = o->exclude_vmemmap;
 	job.mm = ds->mm;
@@ -233,7 +233,7 @@ static int write_dump(const struct options *o, struct dump_setup *ds, int level,
 	}
 	rc = o->elf ? out_elf_write(&job, rep, e) : out_kdump_write(&job, e);
 	rep->counts = *filter_counts(job.filter);
-	rep->original = vmcore_original_pages(ds->vc);
+	rep->original = vmcore_original_pages(ds->vc, ds->max_mapnr);
 	rep->max_mapnr = ds->max_mapnr;
 	rep->write_bytes = sink_bytes_written(job.sink);
 	filter_free(job.filter);

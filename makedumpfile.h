@@ -18,6 +18,8 @@
 enum { EXIT_COMPLETED = 0, EXIT_FAILED = 1, EXIT_WRONG_RELEASE = 2 };
 
 #define MAX_DUMP_LEVELS 32
+/* -b: page data is written in chunks of 2^order pages (256 KiB of 4 KiB pages). */
+#define DEFAULT_BLOCK_ORDER 6
 
 enum run_mode {
 	MODE_DUMP,		/* VMCORE DUMPFILE (or -F VMCORE) */
@@ -50,7 +52,7 @@ struct options {
 	bool have_vtop;
 	uint64_t vtop_addr;		/* --vtop */
 	int message_level;
-	int block_order;		/* -b; -1 = default */
+	int block_order;		/* -b */
 	uint64_t size_limit;		/* -L; 0 = none */
 	uint64_t cyclic_buffer_kb;	/* --cyclic-buffer; 0 = default */
 	uint64_t splitblock_kb;		/* --splitblock-size; 0 = default */

@@ -35,7 +35,7 @@ int memusage_show(struct kview *kv, struct memmap *mm, uint64_t max_mapnr, struc
 	sink_discard(job.sink);
 	if (rc == 0) {
 		c = filter_counts(job.filter);
-		original = vmcore_original_pages(kv->vc);
+		original = vmcore_original_pages(kv->vc, max_mapnr);
 		excluded = report_excluded(c);
 		log_msg("\n");
 		log_msg("TYPE\t\tPAGES\t\t\tEXCLUDABLE\tDESCRIPTION\n");

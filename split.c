@@ -78,7 +78,7 @@ static void fill_job(struct dump_job *job, const struct options *o, struct kview
 	job->max_mapnr = max_mapnr;
 	job->window_pfns = cli_window_pfns(o, max_mapnr);
 	job->num_threads = 1;
-	job->block_order = o->block_order >= 0 ? (unsigned)o->block_order : 8;
+	job->block_order = (unsigned)o->block_order;
 	job->split = true;
 	job->split_end = max_mapnr;	/* the filter pass counts every page */
 	job->work_fd = -1;
@@ -197,7 +197,7 @@ int split_write(const struct options *o, struct kview *kv, struct memmap *mm,
 		rep->counts.zero += res[i].zero;
 out:
 	if (f) {
-		rep->original = vmcore_original_pages(kv->vc);
+		rep->original = vmcore_original_pages(kv->vc, max_mapnr);
 		rep->max_mapnr = max_mapnr;
 	}
 	out_kdump_end(w0);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* Reads go through windows of this size: no system call per page. */
-#define WINDOW_SIZE (4u << 20)
+#define WINDOW_SIZE (1u << 20)
 
 static int load_elf_headers(struct vmcore *vc, struct err *e);
 static int load_notes(struct vmcore *vc, struct err *e);
@@ -317,13 +317,11 @@ static int build_ranges(struct vmcore *vc, struct err *e)
 	 * As upstream: a segment covers the pfn of its first byte up to, not
 	 * including, the pfn of its end; a page cut at the segment's end is out.
 	 */
-	vc->original_pages = 0;
 	for (i = 0; i < vc->nsegs; i++) {
 		vc->ranges[i].start = vc->segs[i].paddr / ps;
 		vc->ranges[i].end = (vc->segs[i].paddr + vc->segs[i].memsz) / ps;
 		if (vc->ranges[i].end < vc->ranges[i].start)
 			vc->ranges[i].end = vc->ranges[i].start;
-		vc->original_pages += vc->ranges[i].end - vc->ranges[i].start;
 	}
 	qsort(vc->ranges, vc->nsegs, sizeof(*vc->ranges), cmp_range);
 	for (i = 0; i < vc->nsegs; i++) {
@@ -347,7 +345,25 @@ static int build_ranges(struct vmcore *vc, struct err *e)
 	return 0;
 }
 
-uint64_t vmcore_original_pages(const struct vmcore *vc) { return vc->original_pages; }
+uint64_t vmcore_original_pages(const struct vmcore *vc, uint64_t max_pfn)
+{
+	uint64_t n = 0, ps = vc->page_size;
+	size_t i;
+
+	if (vc->kind == VMCORE_KDUMP)
+		return vc->original_pages;
+	/* Per segment, as upstream counts: a page two segments share counts twice. */
+	for (i = 0; i < vc->nsegs; i++) {
+		uint64_t start = vc->segs[i].paddr / ps;
+		uint64_t end = (vc->segs[i].paddr + vc->segs[i].memsz) / ps;
+
+		if (end > max_pfn)
+			end = max_pfn;
+		if (end > start)
+			n += end - start;
+	}
+	return n;
+}
 
 /* Index of the first range ending after pfn. */
 static size_t first_range_after(const struct vmcore *vc, uint64_t pfn)

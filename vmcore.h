@@ -92,8 +92,8 @@ bool vmcore_pfn_present(const struct vmcore *vc, uint64_t pfn);
  */
 int vmcore_window_bits(struct vmcore *vc, uint64_t start, uint64_t end, uint8_t *bm,
 		       bool with_data_only, struct err *e);
-/* Pages of the input as upstream counts them ("Original pages"). */
-uint64_t vmcore_original_pages(const struct vmcore *vc);
+/* Pages of the input below max_pfn, as upstream counts them ("Original pages"). */
+uint64_t vmcore_original_pages(const struct vmcore *vc, uint64_t max_pfn);
 
 /*
  * The bytes of page pfn.  The pointer is valid until the next read call.

@@ -13,7 +13,10 @@
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
  *   l5=0|1  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
- *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N  sparse=0|1
+ *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
+ *   sparse=0|1             1: pages nobody wrote (and all-zero struct pages) are
+ *                          holes in a sparse file, so ram=64G is quick; default
+ *                          1 when there is more than 1 GiB of RAM
  * VMCOREINFO edits:  "vmcoreinfo KEY=VALUE" (add or replace), "vmcoreinfo-drop KEY".
  * Pages:  "@pfn A[-B] KIND [args]", KIND one of
  *   free order=N | badorder order=N | compound order=N [anon|cache|hugetlb|slab]
@@ -178,6 +181,7 @@ static void header_line(char *key, char *v)
 		S.crashtime = parse_size(v);
 	} else if (!strcmp(key, "sparse")) {
 		S.sparse_file = parse_size(v) != 0;
+		S.sparse_set = true;
 	} else {
 		die("unknown header key '%s'", key);
 	}
@@ -353,6 +357,13 @@ static void check_spec(void)
 	if (i == S.nram)
 		die("the kernel image [%#llx, %#llx) is not inside one RAM range with file data",
 		    (unsigned long long)ks, (unsigned long long)ke);
+	if (!S.sparse_set) {
+		uint64_t total = 0;
+
+		for (i = 0; i < S.nram; i++)
+			total += S.ram[i].end - S.ram[i].start;
+		S.sparse_file = total > (UINT64_C(1) << 30);
+	}
 	if (!S.release[0])
 		snprintf(S.release, sizeof(S.release), "%s", S.era->release);
 }

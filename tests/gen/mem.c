@@ -193,6 +193,19 @@ void virt_w64(uint64_t va, uint64_t v) { uint8_t b[8]; put_le(b, v, 8); virt_wri
 void virt_w32(uint64_t va, uint32_t v) { uint8_t b[4]; put_le(b, v, 4); virt_write(va, b, 4); }
 void virt_w8(uint64_t va, uint8_t v) { virt_write(va, &v, 1); }
 
+uint64_t virt_r64(uint64_t va)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		uint64_t pa = virt_to_phys(va + (uint64_t)i);
+
+		v = (v << 8) | phys_page(pa >> PAGE_SHIFT)[pa & (PAGE_SIZE - 1)];
+	}
+	return v;
+}
+
 static bool pfn_free_for_data(uint64_t pfn)
 {
 	return pfn < M.max_pfn && pfn_in_file(pfn) && M.kind[pfn] == K_NONE;
@@ -225,10 +238,8 @@ uint64_t kdata_alloc(uint64_t bytes)
 			cursor = bad << PAGE_SHIFT;
 			continue;
 		}
-		for (p = start >> PAGE_SHIFT; p <= (start + bytes - 1) >> PAGE_SHIFT; p++) {
-			M.kind[p] = K_KDATA;
-			phys_page(p);
-		}
+		for (p = start >> PAGE_SHIFT; p <= (start + bytes - 1) >> PAGE_SHIFT; p++)
+			M.kind[p] = K_KDATA;	/* zero until written (see page_content) */
 		cursor = start + bytes;
 		return start - (uint64_t)M.phys_base + KERNEL_MAP;
 	}
@@ -253,10 +264,8 @@ uint64_t pool_alloc(uint64_t npages, uint64_t align)
 			if (!pfn_free_for_data(p) || in_kernel_image(p))
 				break;
 		if (p == start + npages) {
-			for (p = start; p < start + npages; p++) {
-				M.kind[p] = K_KDATA;
-				phys_page(p);
-			}
+			for (p = start; p < start + npages; p++)
+				M.kind[p] = K_KDATA;	/* zero until written */
 			if (align == 1)
 				M.pool_next = start;
 			return start;
@@ -284,7 +293,8 @@ void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero)
 		*is_zero = i == PAGE_SIZE;
 		return;
 	}
-	if (!pfn_in_file(pfn) || S.sparse_file || (pfn < M.max_pfn && M.kind[pfn] == K_ZERO)) {
+	if (!pfn_in_file(pfn) || S.sparse_file ||
+	    (pfn < M.max_pfn && (M.kind[pfn] == K_ZERO || M.kind[pfn] == K_KDATA))) {
 		memset(buf, 0, PAGE_SIZE);
 		*is_zero = true;
 		return;

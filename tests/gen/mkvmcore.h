@@ -68,6 +68,7 @@ struct spec {
 	int cpus;
 	int section_bits, physmem_bits;
 	bool sparse_file;	/* untouched pages are holes (large dumps) */
+	bool sparse_set;	/* sparse= given; else sparse when RAM > 1 GiB */
 	uint64_t crashtime;
 	char release[65];	/* utsname release; default: the era's */
 	struct item items[MAX_ITEMS];
@@ -163,6 +164,7 @@ void virt_write(uint64_t va, const void *src, size_t n);
 void virt_w64(uint64_t va, uint64_t v);
 void virt_w32(uint64_t va, uint32_t v);
 void virt_w8(uint64_t va, uint8_t v);
+uint64_t virt_r64(uint64_t va);
 uint64_t kdata_alloc(uint64_t bytes);		/* kernel-image data: returns a kernel-text va */
 uint64_t pool_alloc(uint64_t npages, uint64_t align);	/* memblock: returns a pfn */
 uint64_t phys_to_direct(uint64_t pa);

@@ -38,6 +38,7 @@ void pt_init(void)
 	M.vmemmap_base = S.l5 ? UINT64_C(0xffd4000000000000) : UINT64_C(0xffffea0000000000);
 	/* _text: va KERNEL_TEXT + kaslr, pa kload; va - KERNEL_MAP + phys_base = pa */
 	M.phys_base = (int64_t)(S.kload - (KERNEL_TEXT + S.kaslr - KERNEL_MAP));
+	M.free_huge_page_va = KERNEL_TEXT + S.kaslr + 0x2345a0;	/* a function in .text */
 	M.top_pgt_va = kdata_alloc(PAGE_SIZE);
 	top_pa = virt_to_phys(M.top_pgt_va);
 	note("phys_base %#llx, init_top_pgt %#llx (pa %#llx)", (unsigned long long)M.phys_base,

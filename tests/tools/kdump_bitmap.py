@@ -10,7 +10,8 @@ Usage:
   kdump_bitmap.py kept FILE            pfns set in the 2nd bitmap, as ranges
   kdump_bitmap.py ram FILE             pfns set in the 1st bitmap (memory present)
   kdump_bitmap.py dropped FILE         1st-bitmap pfns missing from the 2nd
-  kdump_bitmap.py zero FILE            kept pfns whose stored page is all zero
+  kdump_bitmap.py zero FILE            kept pfns whose stored page is all zero (raw
+                                       or zlib; -d 1 stores zero pages raw, shared)
   kdump_bitmap.py vmcoreinfo FILE      the VMCOREINFO text kept in the sub header
   kdump_bitmap.py check FILE WHAT RANGES...
         WHAT: kept      every pfn of RANGES is kept (2nd bitmap)
@@ -349,8 +350,12 @@ class KdumpFile:
                     if flags & 0x1:
                         data = zlib.decompress(data)
                     elif flags & (0x2 | 0x4 | 0x20):
-                        raise DumpError("%s: pfn 0x%x is compressed with a codec this reader lacks (flags 0x%x)" % (self.path, pfn, flags))
-                    zero_cache[key] = (len(data) == psize and data.count(0) == psize)
+                        # lzo/snappy/zstd: this reader cannot inflate them.  The
+                        # shared zero page of -d 1 is always stored raw, so a
+                        # compressed page is not it.
+                        data = None
+                    zero_cache[key] = (data is not None and len(data) == psize and
+                                       data.count(0) == psize)
                 if zero_cache[key]:
                     out.append((pfn, pfn))
                 idx += 1

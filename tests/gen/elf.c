@@ -1,0 +1,208 @@
+/*
+ * elf.c - the ELF64 core file, laid out like x86_64 /proc/vmcore:
+ *   ELF header, program headers (PT_NOTE, kernel text PT_LOAD, one PT_LOAD
+ *   per RAM range with p_vaddr = PAGE_OFFSET + p_paddr), the notes (one
+ *   "CORE"/NT_PRSTATUS per CPU, then "VMCOREINFO"), then page data.
+ * The ELF structures are written field by field, little endian, from the
+ * ELF specification; no <elf.h>.
+ */
+#include "mkvmcore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EHDR_SIZE	64
+#define PHDR_SIZE	56
+#define PT_LOAD		1
+#define PT_NOTE		4
+#define PF_X		1
+#define PF_W		2
+#define PF_R		4
+#define NT_PRSTATUS	1
+#define PRSTATUS_SIZE	336	/* struct elf_prstatus, x86_64 */
+#define PRSTATUS_PID	32
+
+struct seg { uint32_t type, flags; uint64_t off, vaddr, paddr, filesz, memsz, align; };
+
+static uint8_t *buf;
+static size_t len, cap;
+
+static void emit(const void *p, size_t n)
+{
+	if (len + n > cap) {
+		cap = (len + n) * 2 + 4096;
+		buf = realloc(buf, cap);
+		if (!buf)
+			die("out of memory");
+	}
+	memcpy(buf + len, p, n);
+	len += n;
+}
+
+static void emit_le(uint64_t v, unsigned n)
+{
+	uint8_t b[8];
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	emit(b, n);
+}
+
+static void emit_pad(size_t align)
+{
+	static const uint8_t z[8];
+
+	while (len % align)
+		emit(z, 1);
+	(void)z;
+}
+
+static void emit_note(const char *name, uint32_t type, const void *desc, size_t descsz)
+{
+	emit_le(strlen(name) + 1, 4);
+	emit_le(descsz, 4);
+	emit_le(type, 4);
+	emit(name, strlen(name) + 1);
+	emit_pad(4);
+	emit(desc, descsz);
+	emit_pad(4);
+}
+
+static void emit_ehdr(unsigned phnum)
+{
+	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LE */,
+					   1 /* EV_CURRENT */, 0 /* SYSV */ };
+
+	emit(ident, 16);
+	emit_le(4, 2);		/* e_type: ET_CORE */
+	emit_le(62, 2);		/* e_machine: EM_X86_64 */
+	emit_le(1, 4);		/* e_version */
+	emit_le(0, 8);		/* e_entry */
+	emit_le(EHDR_SIZE, 8);	/* e_phoff */
+	emit_le(0, 8);		/* e_shoff */
+	emit_le(0, 4);		/* e_flags */
+	emit_le(EHDR_SIZE, 2);
+	emit_le(PHDR_SIZE, 2);
+	emit_le(phnum, 2);
+	emit_le(0, 2);		/* e_shentsize */
+	emit_le(0, 2);		/* e_shnum */
+	emit_le(0, 2);		/* e_shstrndx */
+}
+
+static void emit_phdr(const struct seg *s)
+{
+	emit_le(s->type, 4);
+	emit_le(s->flags, 4);
+	emit_le(s->off, 8);
+	emit_le(s->vaddr, 8);
+	emit_le(s->paddr, 8);
+	emit_le(s->filesz, 8);
+	emit_le(s->memsz, 8);
+	emit_le(s->align, 8);
+}
+
+/* Write the file-backed pages of [pa, pa + filesz) at file offset off. */
+static void write_pages(int fd, uint64_t off, uint64_t pa, uint64_t filesz)
+{
+	enum { CHUNK = 256 };
+	uint8_t *chunk = malloc((size_t)CHUNK * PAGE_SIZE);
+	uint64_t n = filesz >> PAGE_SHIFT, i, run_off = 0;
+	size_t fill = 0;
+
+	if (!chunk)
+		die("out of memory");
+	for (i = 0; i <= n; i++) {
+		bool zero = true;
+
+		if (i < n && !(S.sparse_file && !phys_page_peek((pa >> PAGE_SHIFT) + i)))
+			page_content((pa >> PAGE_SHIFT) + i, chunk + fill * PAGE_SIZE, &zero);
+		if (i < n && !(zero && S.sparse_file)) {
+			if (!fill)
+				run_off = off + (i << PAGE_SHIFT);
+			if (++fill < CHUNK)
+				continue;
+		}
+		if (fill && pwrite(fd, chunk, fill * PAGE_SIZE, (off_t)run_off) != (ssize_t)(fill * PAGE_SIZE))
+			die("write: %s", strerror(errno));
+		fill = 0;
+	}
+	free(chunk);
+}
+
+void elf_write(const char *path)
+{
+	struct seg segs[MAX_RAM + 2];
+	unsigned nseg = 0, i;
+	static char vmci[16384];
+	size_t vlen = era_vmcoreinfo(&S, vmci, sizeof(vmci));
+	uint8_t prstatus[PRSTATUS_SIZE];
+	size_t notes_off, notes_len;
+	uint64_t data_off;
+	int fd, cpu;
+
+	memset(segs, 0, sizeof(segs));
+	segs[nseg++].type = PT_NOTE;
+	segs[nseg].type = PT_LOAD;
+	segs[nseg].flags = PF_R | PF_W | PF_X;
+	segs[nseg].vaddr = KERNEL_TEXT + S.kaslr;
+	segs[nseg].paddr = S.kload;
+	segs[nseg].filesz = segs[nseg].memsz = S.ksize;
+	nseg++;
+	for (i = 0; i < (unsigned)S.nram; i++, nseg++) {
+		segs[nseg].type = PT_LOAD;
+		segs[nseg].flags = PF_R | PF_W | PF_X;
+		segs[nseg].paddr = S.ram[i].start;
+		segs[nseg].vaddr = M.page_offset + S.ram[i].start;
+		segs[nseg].filesz = S.ram[i].file_end - S.ram[i].start;
+		segs[nseg].memsz = S.ram[i].end - S.ram[i].start;
+	}
+
+	/* notes first, to know their size */
+	len = 0;
+	notes_off = EHDR_SIZE + (size_t)nseg * PHDR_SIZE;
+	for (cpu = 0; cpu < S.cpus; cpu++) {
+		memset(prstatus, 0, sizeof(prstatus));
+		prstatus[PRSTATUS_PID] = (uint8_t)(cpu + 1);
+		emit_note("CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+	}
+	emit_note("VMCOREINFO", 0, vmci, vlen);
+	notes_len = len;
+	segs[0].off = notes_off;
+	segs[0].filesz = notes_len;
+	data_off = (notes_off + notes_len + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+	for (i = 1; i < nseg; i++) {
+		segs[i].off = data_off;
+		segs[i].align = 0;
+		data_off += segs[i].filesz;
+	}
+
+	{
+		uint8_t *notes = malloc(notes_len);
+
+		if (!notes)
+			die("out of memory");
+		memcpy(notes, buf, notes_len);
+		len = 0;
+		emit_ehdr(nseg);
+		for (i = 0; i < nseg; i++)
+			emit_phdr(&segs[i]);
+		emit(notes, notes_len);
+		free(notes);
+	}
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
+		die("%s: write: %s", path, strerror(errno));
+	for (i = 1; i < nseg; i++)
+		write_pages(fd, segs[i].off, segs[i].paddr, segs[i].filesz);
+	if (ftruncate(fd, (off_t)data_off) < 0 || close(fd) < 0)
+		die("%s: %s", path, strerror(errno));
+	note("wrote %s: %u program headers, %zu bytes of VMCOREINFO, %llu bytes", path, nseg, vlen,
+	     (unsigned long long)data_off);
+}
