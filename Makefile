@@ -2,6 +2,7 @@
 #
 #   make                  build ./makedumpfile (codecs found with pkg-config)
 #   make install          install binary and man page (PREFIX, DESTDIR)
+#   make demo             make a small sample crash dump and filter it (sample/)
 #   make check            run the test suite (tests/run)
 #   make check-e2e        capture a real crash in QEMU and check it (slow)
 #   make bench            compare speed and memory with upstream makedumpfile
@@ -76,6 +77,17 @@ install: $(B)/makedumpfile
 	install -m 755 $(B)/makedumpfile $(DESTDIR)$(SBINDIR)/makedumpfile
 	install -m 644 makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
 
+# The synthetic-dump generator of the tests, and the README's demo.
+tests/bin/mkvmcore: $(wildcard tests/gen/*.c tests/gen/*.h)
+	@mkdir -p tests/bin
+	$(CC) -O2 -g -Wall -Wextra -o $@ tests/gen/*.c
+
+demo: all tests/bin/mkvmcore
+	@mkdir -p sample
+	tests/bin/mkvmcore tests/specs/sample.spec sample/vmcore
+	rm -f sample/dumpfile
+	$(B)/makedumpfile -l -d 31 --message-level 23 sample/vmcore sample/dumpfile
+
 check: all
 	tests/run
 
@@ -91,6 +103,6 @@ bench: all
 
 clean:
 	rm -f makedumpfile libmdf.a link-flags $(OBJS) $(OBJS:.o=.d)
-	rm -rf tests/bin build-san
+	rm -rf tests/bin build-san sample
 
-.PHONY: all install check check-sanitize check-e2e bench clean
+.PHONY: all install demo check check-sanitize check-e2e bench clean

@@ -34,7 +34,14 @@ void report_print(const struct report *r)
 	if (r->original)
 		log_report("  (The number of pages is reduced to %" PRIu64 "%%.)\n",
 			   (r->original - shown_excluded) * 100 / r->original);
-	log_report("Memory Hole     : 0x%016" PRIx64 "\n", r->max_mapnr - r->original);
+	/*
+	 * "Original pages" counts each PT_LOAD's pages as upstream does, so
+	 * the kernel text segment, which /proc/vmcore also maps as RAM, counts
+	 * twice; a real capture has holes (the crashkernel region) larger than
+	 * that, but a machine without holes must not show a wrapped number.
+	 */
+	log_report("Memory Hole     : 0x%016" PRIx64 "\n",
+		   r->max_mapnr > r->original ? r->max_mapnr - r->original : 0);
 	log_report("--------------------------------------------------\n");
 	log_report("Total pages     : 0x%016" PRIx64 "\n", r->max_mapnr);
 	log_report("Write bytes     : %" PRIu64 "\n", r->write_bytes);

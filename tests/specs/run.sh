@@ -7,9 +7,9 @@
 #   expect [env NAME=VALUE]... ARGS... : CHECK [; CHECK]...
 #
 # ARGS are makedumpfile options; the run is "makedumpfile -l ARGS VMCORE OUT"
-# and must exit 0.  A CHECK is one of
-#   kept RANGES       every pfn is in the 2nd bitmap
-#   excluded RANGES   no pfn is in the 2nd bitmap
+# (without -l when ARGS has -E) and must exit 0.  A CHECK is one of
+#   kept RANGES       every pfn is in the 2nd bitmap (ELF: in a PT_LOAD's file data)
+#   excluded RANGES   no pfn is in the 2nd bitmap (ELF: in no PT_LOAD's file data)
 #   dropped RANGES    exactly these pfns are in the 1st bitmap but not the 2nd
 #   zero RANGES       kept, and stored as the shared zero page (-d 1)
 #   ram RANGES        the 1st bitmap is exactly RANGES
@@ -74,7 +74,7 @@ run_check() {	# run_check LABEL OUT LOG CHECK
 }
 
 run_expect() {	# run_expect SPECNAME LINENO CORE "ARGS : CHECKS"
-	local name=$1 lineno=$2 core=$3 line=$4 args checks label rc c
+	local name=$1 lineno=$2 core=$3 line=$4 args checks label rc c a comp
 	local -a envs=() argv=()
 	args=${line%% : *}
 	checks=${line#* : }
@@ -87,7 +87,9 @@ run_expect() {	# run_expect SPECNAME LINENO CORE "ARGS : CHECKS"
 	done
 	label="$name:$lineno ${envs[*]:+${envs[*]} }${argv[*]}"
 	rm -f "$tmp/out"
-	env ${envs[@]+"${envs[@]}"} "$MDF" -l "${argv[@]}" "$core" "$tmp/out" >"$tmp/log" 2>&1
+	comp=-l
+	for a in "${argv[@]}"; do [ "$a" = -E ] && comp=; done	# ELF output is not compressed
+	env ${envs[@]+"${envs[@]}"} "$MDF" $comp "${argv[@]}" "$core" "$tmp/out" >"$tmp/log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		result FAIL "$label" "makedumpfile exited $rc: $(grep -v '^$' "$tmp/log" | grep -v '\[' | tail -2 | tr '\n' ' ')"
