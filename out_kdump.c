@@ -1,6 +1,7 @@
 /* out_kdump.c - write the kdump-compressed format; see out_kdump.h. */
 #include "out_kdump.h"
 #include "bitmap.h"
+#include "bytes.h"
 #include "log.h"
 #include "pagepipe.h"
 
@@ -64,10 +65,7 @@ struct kdump_out {
 
 static void put(uint8_t *b, unsigned off, unsigned width, uint64_t v, bool be)
 {
-	unsigned i;
-
-	for (i = 0; i < width; i++)
-		b[off + (be ? width - 1 - i : i)] = (uint8_t)(v >> (8 * i));
+	st_uint(b + off, width, v, be);
 }
 
 static const struct hdr_abi *abi_for(const struct dump_job *job)
@@ -361,13 +359,8 @@ static void save_what_fits(struct kdump_out *w)
 	w->data.len = 0;	/* the chunk that did not fit */
 	for (i = 0; i < n; i++) {
 		const uint8_t *pd = w->pd.buf + i * PAGE_DESC_SIZE;
-		uint64_t off = 0, size = 0;
-		unsigned j;
+		uint64_t off = ld_uint(pd, 8, w->be), size = ld_uint(pd + 8, 4, w->be);
 
-		for (j = 0; j < 8; j++)
-			off |= (uint64_t)pd[w->be ? 7 - j : j] << (8 * j);
-		for (j = 0; j < 4; j++)
-			size |= (uint64_t)pd[8 + (w->be ? 3 - j : j)] << (8 * j);
 		if (off + size > w->durable_data)
 			break;
 		keep = i + 1;

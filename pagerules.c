@@ -1,5 +1,6 @@
 /* pagerules.c - kernel facts -> page_rules, and classify(); see pagerules.h. */
 #include "pagerules.h"
+#include "bytes.h"
 #include "log.h"
 
 #include <string.h>
@@ -236,18 +237,9 @@ void pagerules_debug(const struct page_rules *r)
 
 /* ---- the hot path ------------------------------------------------------- */
 
-static uint64_t ld(const struct page_rules *r, const uint8_t *p, unsigned width)
+static inline uint64_t ld(const struct page_rules *r, const uint8_t *p, unsigned width)
 {
-	uint64_t v = 0;
-	unsigned i;
-
-	if (r->big_endian)
-		for (i = 0; i < width; i++)
-			v = (v << 8) | p[i];
-	else
-		for (i = width; i-- > 0;)
-			v = (v << 8) | p[i];
-	return v;
+	return ld_uint(p, width, r->big_endian);
 }
 
 void pagerules_decode(const struct page_rules *r, const uint8_t *p, const uint8_t *next,

@@ -1,6 +1,7 @@
 /* split.c - --split and --reassemble; see split.h. */
 #include "split.h"
 #include "bitmap.h"
+#include "bytes.h"
 #include "cli.h"
 #include "dump.h"
 #include "log.h"
@@ -304,23 +305,6 @@ static int copy_bytes(int fd, const char *name, uint64_t off, uint64_t len, stru
 	return 0;
 }
 
-static uint64_t ld(const uint8_t *b, unsigned width, bool be)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < width; i++)
-		v |= (uint64_t)b[be ? width - 1 - i : i] << (8 * i);
-	return v;
-}
-
-static void st(uint8_t *b, unsigned width, uint64_t v, bool be)
-{
-	unsigned i;
-
-	for (i = 0; i < width; i++)
-		b[be ? width - 1 - i : i] = (uint8_t)(v >> (8 * i));
-}
 
 /* Append one part's pages: its descriptors rewritten to the new data offsets. */
 static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t zero_off,
@@ -353,10 +337,10 @@ static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t
 			err_set(e, "%s: truncated descriptor table", p->name);
 			goto out;
 		}
-		off = ld(pd, 8, p->g.big_endian);
-		size = ld(pd + 8, 4, p->g.big_endian);
+		off = ld_uint(pd, 8, p->g.big_endian);
+		size = ld_uint(pd + 8, 4, p->g.big_endian);
 		if (has_zero && off == zero_off) {
-			st(pd, 8, zero_off, p->g.big_endian);
+			st_uint(pd, 8, zero_off, p->g.big_endian);
 		} else {
 			if (size > 2 * p->g.block_size + 1024 ||
 			    pread(fd, data, size, (off_t)off) != (ssize_t)size) {
@@ -364,7 +348,7 @@ static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t
 					(unsigned long long)i);
 				goto out;
 			}
-			st(pd, 8, *data_out, p->g.big_endian);
+			st_uint(pd, 8, *data_out, p->g.big_endian);
 			if (sink_write(out, *data_out, data, size, e) < 0)
 				goto out;
 			*data_out += size;

@@ -2,6 +2,7 @@
 #include "vmcore.h"
 #include "vmcore_int.h"
 #include "bitmap.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,8 +128,13 @@ static int add_segment(struct vmcore *vc, const GElf_Phdr *ph, size_t idx, struc
 			       vc->path, idx, (unsigned long long)ph->p_offset,
 			       (unsigned long long)ph->p_filesz,
 			       (unsigned long long)vc->file_size);
-	if (ph->p_memsz == 0)
+	/* /proc/kcore's vmalloc, module and vmemmap areas have no physical address. */
+	if (ph->p_memsz == 0 || ph->p_paddr == (vc->elf_class == ELFCLASS32 ? UINT32_MAX : UINT64_MAX))
 		return 0;
+	if (ph->p_paddr + ph->p_memsz < ph->p_paddr)
+		return err_set(e, "%s: PT_LOAD %zu (physical 0x%llx, size 0x%llx) wraps around the address space",
+			       vc->path, idx, (unsigned long long)ph->p_paddr,
+			       (unsigned long long)ph->p_memsz);
 	s = &vc->segs[vc->nsegs++];
 	s->paddr = ph->p_paddr;
 	s->vaddr = ph->p_vaddr;
@@ -245,10 +251,7 @@ out:
 
 static uint32_t note_word(const struct vmcore *vc, const uint8_t *p)
 {
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return vc->big_endian ? __builtin_bswap32(v) : v;
+	return (uint32_t)ld_uint(p, 4, vc->big_endian);
 }
 
 static size_t align4(size_t n) { return (n + 3) & ~(size_t)3; }

@@ -10,6 +10,7 @@
  */
 #include "vmcore_int.h"
 #include "bitmap.h"
+#include "bytes.h"
 #include "compress.h"
 
 #include <elf.h>
@@ -48,15 +49,6 @@ struct vmcore_kdump {
 	uint8_t *cbuf;			/* compressed data of one page */
 };
 
-static uint64_t get(const uint8_t *b, unsigned width, bool be)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < width; i++)
-		v |= (uint64_t)b[be ? width - 1 - i : i] << (8 * i);
-	return v;
-}
 
 bool vmcore_kdump_probe(struct vmcore *vc, struct err *e)
 {
@@ -92,25 +84,25 @@ static int parse_main_header(struct vmcore *vc, struct vmcore_kdump *kd, const u
 			     struct err *e)
 {
 	static const unsigned status_at[] = { 424, 412, 416 };	/* 64-bit, i386, other 32-bit */
-	uint32_t version = (uint32_t)get(h + 8, 4, false);
+	uint32_t version = (uint32_t)ld_uint(h + 8, 4, false);
 	size_t i;
 
 	kd->be = !(version >= 1 && version <= 64);
-	version = (uint32_t)get(h + 8, 4, kd->be);
+	version = (uint32_t)ld_uint(h + 8, 4, kd->be);
 	if (version < 1 || version > 64)
 		return err_set(e, "%s: kdump header version %u is not valid", vc->path, version);
 	for (i = 0; i < 3; i++) {
-		uint64_t bs = get(h + status_at[i] + 4, 4, kd->be);
+		uint64_t bs = ld_uint(h + status_at[i] + 4, 4, kd->be);
 
 		if (bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1))) {
 			kd->block_size = (unsigned)bs;
 			kd->word = i == 0 ? 8 : 4;
-			kd->sub_hdr_blocks = get(h + status_at[i] + 8, 4, kd->be);
-			kd->bitmap_blocks = get(h + status_at[i] + 12, 4, kd->be);
-			kd->max_mapnr = get(h + status_at[i] + 16, 4, kd->be);
-			vc->nr_cpus = (unsigned)get(h + status_at[i] + 36, 4, kd->be);
-			kd->status = (uint32_t)get(h + status_at[i], 4, kd->be);
-			kd->tv_sec = (int64_t)get(h + status_at[i] - (i == 0 ? 16 : 8), kd->word, kd->be);
+			kd->sub_hdr_blocks = ld_uint(h + status_at[i] + 8, 4, kd->be);
+			kd->bitmap_blocks = ld_uint(h + status_at[i] + 12, 4, kd->be);
+			kd->max_mapnr = ld_uint(h + status_at[i] + 16, 4, kd->be);
+			vc->nr_cpus = (unsigned)ld_uint(h + status_at[i] + 36, 4, kd->be);
+			kd->status = (uint32_t)ld_uint(h + status_at[i], 4, kd->be);
+			kd->tv_sec = (int64_t)ld_uint(h + status_at[i] - (i == 0 ? 16 : 8), kd->word, kd->be);
 			break;
 		}
 	}
@@ -132,19 +124,19 @@ static int parse_sub_header(struct vmcore *vc, struct vmcore_kdump *kd, struct e
 
 	if (pread_full(vc->fd, s, sizeof(s), kd->block_size) < 0)
 		return err_errno(e, errno, "%s: reading the kdump sub header", vc->path);
-	kd->phys_base = get(s, kd->word, kd->be);
-	kd->dump_level = (int)get(s + kd->word, 4, kd->be);
-	kd->split = get(s + kd->word + 4, 4, kd->be) != 0;
-	kd->split_start = get(s + (w8 ? 16 : 12), kd->word, kd->be);
-	kd->split_end = get(s + (w8 ? 24 : 16), kd->word, kd->be);
+	kd->phys_base = ld_uint(s, kd->word, kd->be);
+	kd->dump_level = (int)ld_uint(s + kd->word, 4, kd->be);
+	kd->split = ld_uint(s + kd->word + 4, 4, kd->be) != 0;
+	kd->split_start = ld_uint(s + (w8 ? 16 : 12), kd->word, kd->be);
+	kd->split_end = ld_uint(s + (w8 ? 24 : 16), kd->word, kd->be);
 	if (w8 && kd->split) {
-		kd->split_start = get(s + 80, 8, kd->be);
-		kd->split_end = get(s + 88, 8, kd->be);
+		kd->split_start = ld_uint(s + 80, 8, kd->be);
+		kd->split_end = ld_uint(s + 88, 8, kd->be);
 	}
-	off_note = get(s + (w8 ? 48 : 32), 8, kd->be);
-	size_note = get(s + (w8 ? 56 : 40), kd->word, kd->be);
-	if (w8 && get(s + 96, 8, kd->be))
-		kd->max_mapnr = get(s + 96, 8, kd->be);	/* version 6: full 64 bits */
+	off_note = ld_uint(s + (w8 ? 48 : 32), 8, kd->be);
+	size_note = ld_uint(s + (w8 ? 56 : 40), kd->word, kd->be);
+	if (w8 && ld_uint(s + 96, 8, kd->be))
+		kd->max_mapnr = ld_uint(s + 96, 8, kd->be);	/* version 6: full 64 bits */
 	if (!size_note)
 		return 0;
 	if (off_note > vc->file_size || size_note > vc->file_size - off_note ||
@@ -169,8 +161,8 @@ static void find_vmcoreinfo(struct vmcore *vc, bool be)
 	size_t pos = 0;
 
 	while (pos + 12 <= vc->notes_len) {
-		uint32_t namesz = (uint32_t)get(vc->notes + pos, 4, be);
-		uint32_t descsz = (uint32_t)get(vc->notes + pos + 4, 4, be);
+		uint32_t namesz = (uint32_t)ld_uint(vc->notes + pos, 4, be);
+		uint32_t descsz = (uint32_t)ld_uint(vc->notes + pos + 4, 4, be);
 		size_t desc = pos + 12 + ((namesz + 3) & ~3u);
 		size_t next = desc + ((descsz + 3) & ~3u);
 
@@ -345,9 +337,9 @@ static int read_page(struct vmcore *vc, uint64_t pfn, uint8_t *out, struct err *
 	if (pread_full(vc->fd, pd, sizeof(pd), kd->off_pd + idx * PAGE_DESC_SIZE) < 0)
 		return err_errno(e, errno, "%s: reading the descriptor of pfn 0x%llx", vc->path,
 				 (unsigned long long)pfn);
-	off = get(pd, 8, kd->be);
-	size = (uint32_t)get(pd + 8, 4, kd->be);
-	flags = (uint32_t)get(pd + 12, 4, kd->be);
+	off = ld_uint(pd, 8, kd->be);
+	size = (uint32_t)ld_uint(pd + 8, 4, kd->be);
+	flags = (uint32_t)ld_uint(pd + 12, 4, kd->be);
 	if (size > kd->block_size + kd->block_size / 16 + 1024 || off > vc->file_size ||
 	    size > vc->file_size - off)
 		return err_set(e, "%s: the descriptor of pfn 0x%llx is corrupt (offset 0x%llx, size %u)",
