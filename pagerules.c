@@ -25,13 +25,36 @@ static const struct { enum kf_id id; int64_t value; } old_flag_numbers[] = {
 #define PG_COMPOUND_OLD		14	/* PG_compound, 2.6.25 and older */
 #define PG_BUDDY_BEFORE_2_6_27	19	/* PG_buddy, 2.6.17-2.6.26 */
 #define PG_BUDDY_FROM_2_6_27	18	/* PG_buddy, 2.6.27-2.6.37 */
-#define BUDDY_MAPCOUNT_2_6_38	(-2)	/* 2.6.38: _mapcount == -2 */
-#define BUDDY_MAPCOUNT_2_6_39	(-128)	/* 2.6.39-4.17: PAGE_BUDDY_MAPCOUNT_VALUE */
 #define ORDER_WHEN_UNKNOWN	20	/* bound on a buddy order when LENGTH(zone.free_area) is absent */
 
 static const struct release K_2_6_17 = { 2, 6, 17 }, K_2_6_27 = { 2, 6, 27 },
-	K_2_6_38 = { 2, 6, 38 }, K_2_6_39 = { 2, 6, 39 }, K_4_4 = { 4, 4, 0 },
+	K_4_4 = { 4, 4, 0 },
 	K_4_16 = { 4, 16, 0 }, K_6_6 = { 6, 6, 0 }, K_6_10 = { 6, 10, 0 };
+
+/*
+ * Page types of kernels whose VMCOREINFO does not say (or a dump without
+ * one, read with -x): newest first, the first row the release reaches.
+ */
+static const struct type_row {
+	enum kf_id id;
+	struct release from;
+	uint32_t value;
+} type_rows[] = {
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf0000000 },	/* PGTY_buddy << 24 */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xbfffffff },	/* ~PG_buddy (1 << 30) */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 4, 18, 0 }, 0xffffff7f },	/* ~PG_buddy (0x80) */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 39 }, 0xffffff80 },	/* -128 */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 38 }, 0xfffffffe },	/* -2 */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf1000000 },	/* PGTY_offline << 24 */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xdfffffff },	/* ~PG_offline (1 << 29) */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 5, 0, 0 }, 0xfffffeff },	/* ~PG_offline (0x100) */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf5000000 },	/* PGTY_slab << 24 */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfdffffff },	/* ~PG_slab (1 << 25) */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 10, 0 }, 0xffffefff },	/* ~PG_slab (0x1000) */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf4000000 },	/* PGTY_hugetlb << 24 */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfbffffff },	/* ~PG_hugetlb (1 << 26) */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 9, 0 }, 0xfffff7ff },	/* ~PG_hugetlb (0x800) */
+};
 
 static int off_or_absent(const struct kfacts *k, enum kf_id id)
 {
@@ -52,10 +75,18 @@ static uint64_t flag_mask(const struct kfacts *k, enum kf_id id)
 static struct type_test type_from(const struct kfacts *k, enum kf_id id)
 {
 	struct type_test t = { TT_NONE, 0 };
+	size_t i;
 
-	if (!kf_have(k, id))
-		return t;
-	t.value = (uint32_t)kf_val(k, id);
+	if (kf_have(k, id)) {
+		t.value = (uint32_t)kf_val(k, id);
+	} else {
+		for (i = 0; i < sizeof(type_rows) / sizeof(type_rows[0]); i++)
+			if (type_rows[i].id == id && at_least(k, type_rows[i].from))
+				break;
+		if (i == sizeof(type_rows) / sizeof(type_rows[0]))
+			return t;
+		t.value = type_rows[i].value;
+	}
 	t.kind = ((t.value & 0x00ffffff) == 0 && (t.value >> 24) >= 0xf0) ? TT_TOP_BYTE : TT_EQUAL;
 	return t;
 }
@@ -102,10 +133,6 @@ static void find_buddy_marker(struct page_rules *r, const struct kfacts *k)
 	if (r->buddy.kind == TT_NONE) {
 		if (kf_have(k, KF_NUM_PG_buddy))
 			r->m_buddy = flag_mask(k, KF_NUM_PG_buddy);
-		else if (at_least(k, K_2_6_39))
-			r->buddy = (struct type_test){ TT_EQUAL, (uint32_t)BUDDY_MAPCOUNT_2_6_39 };
-		else if (at_least(k, K_2_6_38))
-			r->buddy = (struct type_test){ TT_EQUAL, (uint32_t)BUDDY_MAPCOUNT_2_6_38 };
 		else if (at_least(k, K_2_6_27))
 			r->m_buddy = UINT64_C(1) << PG_BUDDY_FROM_2_6_27;
 		else if (at_least(k, K_2_6_17))

@@ -58,7 +58,6 @@ static void emit_pad(size_t align)
 
 	while (len % align)
 		emit(z, 1);
-	(void)z;
 }
 
 static void emit_note(const char *name, uint32_t type, const void *desc, size_t descsz)

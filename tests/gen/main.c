@@ -36,7 +36,7 @@
 struct spec S;
 struct machine M;
 
-static const char *spec_path;
+const char *spec_path;
 static int cur_line;
 
 void die(const char *fmt, ...)

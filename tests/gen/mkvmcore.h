@@ -142,6 +142,7 @@ struct machine {
 };
 
 extern struct spec S;
+extern const char *spec_path;		/* for messages: "SPEC:LINE: ..." */
 extern struct machine M;
 
 /* util (main.c) */

@@ -29,22 +29,22 @@ static const char *kind_name(enum kind k)
 static void need(bool ok, const struct item *it, const char *what)
 {
 	if (!ok)
-		die("line %d: %s: era %s cannot express %s", it->line, kind_name(it->kind),
+		die("%s:%d: %s: era %s cannot express %s", spec_path, it->line, kind_name(it->kind),
 		    S.era->name, what);
 }
 
 static void mark(uint64_t pfn, enum kind k, const struct item *it)
 {
 	if (M.kind[pfn] != K_NONE)
-		die("line %d: pfn %#llx is already described", it->line, (unsigned long long)pfn);
+		die("%s:%d: pfn %#llx is already described", spec_path, it->line, (unsigned long long)pfn);
 	M.kind[pfn] = (uint8_t)k;
 }
 
 static void check_block(const struct item *it, uint64_t n)
 {
 	if (it->first % n || (it->last + 1) % n)
-		die("line %d: %s blocks of %llu pages: the range must be aligned to and a multiple of that",
-		    it->line, kind_name(it->kind), (unsigned long long)n);
+		die("%s:%d: %s blocks of %llu pages: the range must be aligned to and a multiple of that",
+		    spec_path, it->line, kind_name(it->kind), (unsigned long long)n);
 }
 
 void pages_mark(void)
@@ -58,10 +58,10 @@ void pages_mark(void)
 		bool any_ram = it->kind == K_NOSECTION || it->kind == K_NOVMEMMAP;
 
 		if (it->last >= M.max_pfn)
-			die("line %d: pfn %#llx is beyond RAM", it->line, (unsigned long long)it->last);
+			die("%s:%d: pfn %#llx is beyond RAM", spec_path, it->line, (unsigned long long)it->last);
 		for (pfn = it->first; pfn <= it->last && !any_ram; pfn++)
 			if (!pfn_in_ram(pfn))
-				die("line %d: pfn %#llx is not RAM", it->line, (unsigned long long)pfn);
+				die("%s:%d: pfn %#llx is not RAM", spec_path, it->line, (unsigned long long)pfn);
 		switch (it->kind) {
 		case K_FREE:
 			n = UINT64_C(1) << it->order;
@@ -175,7 +175,7 @@ static void free_head(uint8_t *p, uint64_t order)
 	}
 }
 
-static void slab_page(uint8_t *p, bool head_of_folio)
+static void slab_page(uint8_t *p)
 {
 	const struct era *e = S.era;
 
@@ -187,7 +187,6 @@ static void slab_page(uint8_t *p, bool head_of_folio)
 	}
 	if (e->slab_mapping_bit)
 		st(p, e->off_mapping, KMEM_CACHE | 1, 8);
-	(void)head_of_folio;
 }
 
 static void user_or_cache(uint8_t *p, enum sub sub, bool priv)
@@ -207,7 +206,7 @@ static void user_or_cache(uint8_t *p, enum sub sub, bool priv)
 			st(p, e->off_private, BUFFER_HEAD, 8);
 		break;
 	case SUB_SLAB:
-		slab_page(p, true);
+		slab_page(p);
 		break;
 	default:
 		break;
@@ -301,7 +300,7 @@ static void write_item(const struct item *it)
 			st(p, e->off_private, 0x2a00, 8);	/* swp_entry_t */
 			break;
 		case K_SLAB:
-			slab_page(p, false);
+			slab_page(p);
 			break;
 		case K_HWPOISON:
 			or_flags(p, bit(e->pg_hwpoison));
