@@ -116,11 +116,20 @@ static inline uint64_t bm_next_set(const uint8_t *bm, uint64_t i, uint64_t limit
 static inline uint64_t bm_next_clear(const uint8_t *bm, uint64_t i, uint64_t limit)
 {
 	while (i < limit) {
-		if ((i & 7) == 0)
+		if ((i & 7) == 0) {
+			while (i + 64 <= limit) {
+				uint64_t w;
+
+				memcpy(&w, bm + (i >> 3), 8);
+				if (w != UINT64_MAX)
+					break;
+				i += 64;
+			}
 			while (i + 8 <= limit && bm[i >> 3] == 0xff)
 				i += 8;
-		if (i >= limit)
-			break;
+			if (i >= limit)
+				break;
+		}
 		if (!bm_test(bm, i))
 			return i;
 		i++;

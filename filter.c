@@ -226,9 +226,8 @@ static int scan_memmap(struct filter *f, uint64_t start, uint64_t end, uint8_t *
 			return -1;
 		if (sec_end <= pfn)	/* beyond the last section with a mem_map */
 			return 0;
-		stop = start + bm_next_clear(bm, pfn - start, end - start);
-		if (stop > sec_end)
-			stop = sec_end;
+		/* The run of present pages, within this section only. */
+		stop = start + bm_next_clear(bm, pfn - start, (sec_end < end ? sec_end : end) - start);
 		if (!map) {
 			pfn = stop;	/* no struct pages: keep */
 			continue;

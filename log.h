@@ -47,7 +47,7 @@ struct progress {
 	const char *name;
 	uint64_t total;
 	double started, last_drawn;
-	unsigned spin;
+	unsigned spin, calls;
 };
 void progress_begin(struct progress *p, const char *name, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);

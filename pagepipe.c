@@ -7,7 +7,9 @@
 #include <string.h>
 
 /* Pages per thread in one batch: enough to amortise the hand-over. */
-#define PAGES_PER_THREAD 64
+#define PAGES_PER_THREAD 128
+/* Fewer pages to compress than this in a batch: not worth waking the workers. */
+#define MIN_PAGES_FOR_WORKERS 32
 
 struct slot {
 	uint64_t pfn;
@@ -30,6 +32,7 @@ struct pagepipe {
 	unsigned ncodecs;
 	struct slot *slots;
 	unsigned nslots, used;
+	unsigned to_compress;	/* slots of this batch that are not zero pages */
 
 	pthread_t *workers;	/* threads - 1 helpers; the caller is worker 0 */
 	pthread_mutex_t lock;
@@ -38,16 +41,17 @@ struct pagepipe {
 	bool quit;
 };
 
-static void work_on(struct pagepipe *pp, unsigned tid)
+static void work_on(struct pagepipe *pp, unsigned tid, unsigned stride)
 {
 	unsigned i;
 
-	for (i = tid; i < pp->used; i += pp->threads) {
+	for (i = tid; i < pp->used; i += stride) {
 		struct slot *s = &pp->slots[i];
 
 		s->failed = 0;
 		s->clen = 0;
-		s->zero = pp->test_zero && dump_page_is_zero(s->in, pp->page_size);
+		if (pp->threads == 1)
+			s->zero = pp->test_zero && dump_page_is_zero(s->in, pp->page_size);
 		if (s->zero || pp->codec == CODEC_NONE)
 			continue;
 		s->clen = codec_compress(pp->codecs[tid], s->in, pp->page_size, s->out, &s->err);
@@ -73,7 +77,7 @@ static void *worker_main(void *p)
 			break;
 		seen = pp->generation;
 		pthread_mutex_unlock(&pp->lock);
-		work_on(pp, tid);
+		work_on(pp, tid, pp->threads);
 		pthread_mutex_lock(&pp->lock);
 		if (++pp->finished == pp->threads - 1)
 			pthread_cond_signal(&pp->done);
@@ -175,16 +179,18 @@ static int emit_all(struct pagepipe *pp, struct err *e)
 
 static void run_batch(struct pagepipe *pp)
 {
-	if (pp->threads == 1) {
-		work_on(pp, 0);
+	if (pp->threads == 1 || pp->to_compress < MIN_PAGES_FOR_WORKERS) {
+		work_on(pp, 0, 1);
+		pp->to_compress = 0;
 		return;
 	}
+	pp->to_compress = 0;
 	pthread_mutex_lock(&pp->lock);
 	pp->finished = 0;
 	pp->generation++;
 	pthread_cond_broadcast(&pp->go);
 	pthread_mutex_unlock(&pp->lock);
-	work_on(pp, 0);
+	work_on(pp, 0, pp->threads);
 	pthread_mutex_lock(&pp->lock);
 	while (pp->finished < pp->threads - 1)
 		pthread_cond_wait(&pp->done, &pp->lock);
@@ -201,7 +207,12 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct
 		run_batch(pp);
 		return emit_all(pp, e);
 	}
-	memcpy(s->in, page, pp->page_size);
+	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
+	s->zero = pp->test_zero && dump_page_is_zero(page, pp->page_size);
+	if (!s->zero) {
+		memcpy(s->in, page, pp->page_size);
+		pp->to_compress++;
+	}
 	if (pp->used < pp->nslots)
 		return 0;
 	return pagepipe_flush(pp, e);
