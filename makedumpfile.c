@@ -125,6 +125,10 @@ static int open_kernel(const struct options *o, struct vmcore *vc, struct kview 
 			  o->mode == MODE_DMESG || o->mode == MODE_MEM_USAGE))
 		return err_set(e, "%s: unsupported architecture (ELF machine %u): only dump levels 0 and 1 work",
 			       vmcore_path(vc), vmcore_machine(vc));
+	if (log_on(ML_DEBUG) && kv->have_facts) {
+		log_debug("kernel facts (VMCOREINFO form):\n");
+		vmci_write(&kv->k, log_stream());
+	}
 	log_debug("page_size    : %u\nphys_base    : %" PRIx64 "\narch         : %s\n",
 		  kv->page_size, kv->phys_base, kv->arch ? kv->arch->name : "unknown");
 	return 0;

@@ -269,7 +269,7 @@ size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap)
 		add("KERNELOFFSET", "%" PRIx64, s->kaslr);
 	if (modern) {
 		add_num("KERNEL_IMAGE_SIZE", 1LL << 30);
-		add_num("sme_mask", 0);
+		add("NUMBER(sme_mask)", "%" PRIu64, s->sme);
 	}
 	add("CRASHTIME", "%" PRIu64, s->crashtime);
 

@@ -12,7 +12,7 @@
  *   memmodel=sparse-extreme|sparse-extreme-pointer|sparse|flat
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
- *   l5=0|1  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
+ *   l5=0|1  sme=BIT (memory encryption bit in page-table entries)  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
  *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
  *   sparse=0|1             1: pages nobody wrote (and all-zero struct pages) are
  *                          holes in a sparse file, so ram=64G is quick; default
@@ -163,6 +163,8 @@ static void header_line(char *key, char *v)
 			die("vmemmap pages are 4k or 2m");
 	} else if (!strcmp(key, "l5")) {
 		S.l5 = parse_size(v) != 0;
+	} else if (!strcmp(key, "sme")) {
+		S.sme = UINT64_C(1) << parse_size(v);
 	} else if (!strcmp(key, "kaslr")) {
 		S.kaslr = strtoull(v, NULL, 16);
 	} else if (!strcmp(key, "kernel")) {

@@ -62,6 +62,7 @@ struct spec {
 	unsigned pt_direct;	/* direct-map page size: 4k, 2m, 1g (bytes) */
 	unsigned pt_vmemmap;	/* vmemmap page size: 4k or 2m (bytes) */
 	bool l5;
+	uint64_t sme;		/* the SME encryption bit set in page-table entries (0: none) */
 	uint64_t kaslr;		/* KERNELOFFSET */
 	uint64_t kload;		/* physical address of _text */
 	uint64_t ksize;		/* size of the kernel-text PT_LOAD */

@@ -60,7 +60,7 @@ void pt_map(uint64_t va, uint64_t pa, uint64_t size)
 		uint64_t ent = rd64(slot);
 
 		if (shift == leaf) {
-			uint64_t want = (pa & E_ADDR) | E_TABLE | E_GLOBAL | E_NX |
+			uint64_t want = (pa & E_ADDR) | E_TABLE | E_GLOBAL | E_NX | S.sme |
 					(leaf > 12 ? E_PSE : 0);
 
 			if ((ent & E_PRESENT) && ent != want)
@@ -73,12 +73,12 @@ void pt_map(uint64_t va, uint64_t pa, uint64_t size)
 			uint64_t pfn = pool_alloc(1, 1);
 
 			tables++;
-			ent = (pfn << PAGE_SHIFT) | E_TABLE;
+			ent = (pfn << PAGE_SHIFT) | E_TABLE | S.sme;
 			phys_w64(slot, ent);
 		} else if (ent & E_PSE) {
 			die("internal: %#llx lies under a large page already", (unsigned long long)va);
 		}
-		table = ent & E_ADDR;
+		table = ent & E_ADDR & ~S.sme;
 	}
 }
 
