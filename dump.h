@@ -2,10 +2,19 @@
  * dump.h - one run of filtering and writing, shared by the output formats.
  *
  * A dump_job is filled by makedumpfile.c; the writers (out_kdump.c,
- * out_elf.c) use the window helpers here: the filter pass builds each
- * window's 2nd bitmap once and keeps it where it can be read back (the
- * output file itself, or a file in --work-dir); when neither exists (a
- * pipe, a dry run) the page pass rebuilds the window instead.
+ * out_elf.c) use the window helpers here.  The mem_map is scanned once per
+ * run: the filter pass builds each window's 2nd bitmap and keeps it where
+ * the page pass can read it back, in the output file itself (the kdump
+ * format has the bitmap at a fixed place) or in a work file (--work-dir,
+ * and always for ELF output, which has no bitmap of its own).
+ *
+ * Why the page pass needs the bitmap again: page data start after the
+ * table of descriptors, one per dumped page, so no page can be placed
+ * before every window's bitmap is known.  A flattened stream on a pipe (-F)
+ * cannot be read back, and keeping the bitmap in memory would make memory
+ * grow with the dumped machine's RAM; there, unless --work-dir gives a
+ * place for it, the page pass rebuilds each window (a second scan of
+ * mem_map, 64 bytes per 4 KiB page, as upstream does for every output).
  */
 #ifndef MDF_DUMP_H
 #define MDF_DUMP_H
