@@ -29,8 +29,13 @@ int memusage_show(struct kview *kv, struct memmap *mm, uint64_t max_mapnr, struc
 		return -1;
 	job.sink = sink_open_null();
 	rc = dump_keep_bitmap(&job, 0, e);
-	if (rc == 0)
+	if (rc == 0) {
+		int level = log_level();
+
+		log_set_level(level & ~ML_PROGRESS);	/* upstream shows only the table */
 		rc = dump_filter_pass(&job, false, e);
+		log_set_level(level);
+	}
 	dump_release_bitmap(&job);
 	sink_discard(job.sink);
 	if (rc == 0) {

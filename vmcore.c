@@ -119,6 +119,9 @@ static int add_segment(struct vmcore *vc, const GElf_Phdr *ph, size_t idx, struc
 {
 	struct vmcore_seg *s;
 
+	/* /proc/kcore's vmalloc, module and vmemmap areas have no physical address. */
+	if (ph->p_paddr == (vc->elf_class == ELFCLASS32 ? UINT32_MAX : UINT64_MAX))
+		return 0;
 	if (ph->p_filesz > ph->p_memsz)
 		return err_set(e, "%s: PT_LOAD %zu: file size 0x%llx exceeds memory size 0x%llx",
 			       vc->path, idx, (unsigned long long)ph->p_filesz,
@@ -128,8 +131,7 @@ static int add_segment(struct vmcore *vc, const GElf_Phdr *ph, size_t idx, struc
 			       vc->path, idx, (unsigned long long)ph->p_offset,
 			       (unsigned long long)ph->p_filesz,
 			       (unsigned long long)vc->file_size);
-	/* /proc/kcore's vmalloc, module and vmemmap areas have no physical address. */
-	if (ph->p_memsz == 0 || ph->p_paddr == (vc->elf_class == ELFCLASS32 ? UINT32_MAX : UINT64_MAX))
+	if (ph->p_memsz == 0)
 		return 0;
 	if (ph->p_paddr + ph->p_memsz < ph->p_paddr)
 		return err_set(e, "%s: PT_LOAD %zu (physical 0x%llx, size 0x%llx) wraps around the address space",

@@ -134,7 +134,7 @@ static void write_pages(int fd, uint64_t off, uint64_t pa, uint64_t filesz)
 
 void elf_write(const char *path)
 {
-	struct seg segs[MAX_RAM + 2];
+	struct seg segs[MAX_RAM + 4];
 	unsigned nseg = 0, i;
 	static char vmci[16384];
 	size_t vlen = era_vmcoreinfo(&S, vmci, sizeof(vmci));
@@ -158,6 +158,17 @@ void elf_write(const char *path)
 		segs[nseg].vaddr = M.page_offset + S.ram[i].start;
 		segs[nseg].filesz = S.ram[i].file_end - S.ram[i].start;
 		segs[nseg].memsz = S.ram[i].end - S.ram[i].start;
+	}
+	/*
+	 * /proc/kcore also maps areas that are not RAM (vmalloc, vmemmap) with
+	 * p_paddr = -1; reading them reads zeros here (a hole of the file).
+	 */
+	for (i = 0; S.kcore && i < 2; i++, nseg++) {
+		segs[nseg].type = PT_LOAD;
+		segs[nseg].flags = PF_R | PF_W | PF_X;
+		segs[nseg].paddr = UINT64_MAX;
+		segs[nseg].vaddr = i ? UINT64_C(0xffffea0000000000) : UINT64_C(0xffffc90000000000);
+		segs[nseg].filesz = segs[nseg].memsz = UINT64_C(64) << 20;
 	}
 
 	/* notes first, to know their size */
@@ -199,7 +210,8 @@ void elf_write(const char *path)
 	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
 		die("%s: write: %s", path, strerror(errno));
 	for (i = 1; i < nseg; i++)
-		write_pages(fd, segs[i].off, segs[i].paddr, segs[i].filesz);
+		if (segs[i].paddr != UINT64_MAX)
+			write_pages(fd, segs[i].off, segs[i].paddr, segs[i].filesz);
 	if (ftruncate(fd, (off_t)data_off) < 0 || close(fd) < 0)
 		die("%s: %s", path, strerror(errno));
 	note("wrote %s: %u program headers, %zu bytes of VMCOREINFO, %llu bytes", path, nseg, vlen,

@@ -12,6 +12,7 @@
  *   memmodel=sparse-extreme|sparse-extreme-pointer|sparse|flat
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
+ *   kcore=1 (add /proc/kcore's vmalloc and vmemmap PT_LOADs, p_paddr -1)
  *   l5=0|1  sme=BIT (memory encryption bit in page-table entries)  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
  *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
  *   sparse=0|1             1: pages nobody wrote (and all-zero struct pages) are
@@ -183,6 +184,8 @@ static void header_line(char *key, char *v)
 		S.crashtime = parse_size(v);
 	} else if (!strcmp(key, "sparse")) {
 		S.sparse_file = parse_size(v) != 0;
+	} else if (!strcmp(key, "kcore")) {
+		S.kcore = parse_size(v) != 0;
 		S.sparse_set = true;
 	} else {
 		die("unknown header key '%s'", key);

@@ -69,6 +69,7 @@ struct spec {
 	int cpus;
 	int section_bits, physmem_bits;
 	bool sparse_file;	/* untouched pages are holes (large dumps) */
+	bool kcore;		/* shaped like /proc/kcore: areas without a physical address */
 	bool sparse_set;	/* sparse= given; else sparse when RAM > 1 GiB */
 	uint64_t crashtime;
 	char release[65];	/* utsname release; default: the era's */

@@ -16,6 +16,15 @@ for name in x86_64-6.1 arm64-6.1; do
 		check "$name $args: -F then -R equals the direct file" cmp "$T/direct" "$T/rebuilt"
 	done
 done
+# With --work-dir the stream's page pass reads the bitmap back from there
+# (one mem_map scan): the same bytes.
+mkdir -p "$T/work"
+"$MDF" -F --work-dir "$T/work" -c -d 31 "$VMCORE" >"$T/flat-wd" 2>/dev/null || fail "-F --work-dir"
+"$MDF" -F -c -d 31 "$VMCORE" >"$T/flat-nowd" 2>/dev/null || fail "-F"
+"$MDF" -R "$T/rebuilt-wd" <"$T/flat-wd" >/dev/null 2>&1 && "$MDF" -R "$T/rebuilt-nowd" <"$T/flat-nowd" >/dev/null 2>&1 ||
+	fail "-R of the --work-dir streams"
+check "-F --work-dir: the same dump" cmp "$T/rebuilt-wd" "$T/rebuilt-nowd"
+
 # A stream cut short is refused by -R, and no file is left.
 head -c 100000 "$T/flat" >"$T/cut"
 expect_exit 1 "$MDF" -R "$T/from-cut" <"$T/cut"
