@@ -39,6 +39,17 @@ for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 			cmp <(strip_caller "$out") "$FIX/dmesg.txt"
 	fi
 
+	# From a kdump-compressed dump (the log's pages are kept at any level):
+	# the same text.
+	rm -f "$T/$name.kdump"
+	if "$MDF" -l -d 31 "$VMCORE" "$T/$name.kdump" >/dev/null 2>&1 &&
+	   expect_exit 0 "$MDF" --dump-dmesg "$T/$name.kdump" "$T/$name.from-kdump"; then
+		check "$name: from the -d 31 kdump file, the same log" cmp "$out" "$T/$name.from-kdump"
+	else
+		fail "$name: --dump-dmesg of the kdump file failed"
+	fi
+	rm -f "$T/$name.kdump"
+
 	# Nothing was cleared in these dumps and no ring wrapped: partial == full.
 	if expect_exit 0 "$MDF" --dump-dmesg --partial-dmesg "$VMCORE" "$T/$name.partial"; then
 		check "$name: --partial-dmesg equals the whole log" cmp "$out" "$T/$name.partial"
