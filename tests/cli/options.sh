@@ -35,6 +35,17 @@ refused "" --split "$VMCORE" "$T/only-one"
 refused "" "$VMCORE"
 refused "Dump_level(32) is invalid." -d 32 "$VMCORE" "$T/d"
 refused "Message_level(99) is invalid." --message-level 99 "$VMCORE" "$T/d"
+refused "The block order must be a number from 0 to 20." -b 99 "$VMCORE" "$T/d"
+refused "The --vtop address is not a number." --vtop zz "$VMCORE" "$T/d"
+refused "The cyclic buffer size must be a positive number of KiB." --cyclic-buffer 0 "$VMCORE" "$T/d"
+refused "The splitblock size could not be 0." --split --splitblock-size 0 "$VMCORE" "$T/a" "$T/b"
+refused "The number of threads must be a number from 0 to 256." --num-threads x "$VMCORE" "$T/d"
+
+# Upstream options this program does not support: one line naming it, exit 1.
+for opt in "-X" "--xen-syms x" "--xen-vmcoreinfo x" "--xen_phys_start 0" "--config x" "--eppic x" "--diskset x"; do
+	expect_exit 1 "$MDF" $opt -d 31 "$VMCORE" "$T/d"
+	check "$opt: refused as unsupported" grep -qx "makedumpfile: ${opt%% *}.* is not supported by this makedumpfile." "$T/err"
+done
 expect_exit 1 "$MDF" -L 0 "$VMCORE" "$T/d"
 check "-L 0 is refused" grep -qxF "Limit size(0) is invalid." "$T/out"
 
