@@ -19,8 +19,9 @@
 
 /*
  * Field offsets of the two headers in the dumped machine's ABI.  64-bit:
- * natural alignment.  32-bit: i386 aligns 64-bit fields to 4 bytes, other
- * 32-bit ABIs to 8.
+ * natural alignment.  32-bit: longs and the timeval are 4 bytes; the sub
+ * header's 64-bit fields (off_t, the *_64 pfns) are 4-byte aligned on i386
+ * and 8-byte aligned on the other 32-bit ABIs (ARM EABI, PowerPC).
  */
 struct hdr_abi {
 	unsigned word;			/* unsigned long, timeval members */
@@ -40,7 +41,7 @@ static const struct hdr_abi abi32_align4 = {
 	0, 4, 8, 12, 16, 20, 28, 32, 40, 44, 52, 56, 64, 72,
 };
 static const struct hdr_abi abi32_align8 = {
-	4, 456, 408, 416, 88,
+	4, 452, 404, 412, 96,
 	0, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88,
 };
 
@@ -82,9 +83,11 @@ unsigned out_kdump_sub_header_size(unsigned word, unsigned machine)
 	return machine == EM_386 ? abi32_align4.sub_size : abi32_align8.sub_size;
 }
 
-void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word)
+void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word,
+				  unsigned machine)
 {
-	const struct hdr_abi *a = word == 8 ? &abi64 : &abi32_align4;
+	const struct hdr_abi *a = word == 8 ? &abi64 : machine == EM_386 ? &abi32_align4
+									  : &abi32_align8;
 
 	put(sub, a->s_split, 4, 0, big_endian);
 	put(sub, a->s_start_pfn, a->word, 0, big_endian);

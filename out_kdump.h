@@ -43,7 +43,8 @@ int out_kdump_adopt(struct kdump_out *w, int src_fd, const char *src_name, struc
 int out_kdump_pages(struct kdump_out *w, struct err *e);
 void out_kdump_end(struct kdump_out *w);
 /* Make a split file's sub header (bytes at block 1) that of a whole dump. */
-void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word);
+void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word,
+				  unsigned machine);
 /* Bytes of the sub header for a word size. */
 unsigned out_kdump_sub_header_size(unsigned word, unsigned machine);
 

@@ -393,7 +393,8 @@ int split_reassemble(const struct options *o, struct err *e)
 		err_set(e, "%s: cannot read its sub header", parts[0].name);
 		goto out;
 	}
-	out_kdump_unsplit_sub_header(sub, parts[0].g.big_endian, parts[0].g.word);
+	out_kdump_unsplit_sub_header(sub, parts[0].g.big_endian, parts[0].g.word,
+				     vmcore_machine(parts[0].vc));
 	if (sink_write(out, parts[0].g.block_size, sub, sub_size, e) < 0)
 		goto out;
 	buf = malloc(65536);

@@ -83,7 +83,7 @@ static unsigned machine_of(const char *m)
 static int parse_main_header(struct vmcore *vc, struct vmcore_kdump *kd, const uint8_t *h,
 			     struct err *e)
 {
-	static const unsigned status_at[] = { 424, 412, 416 };	/* 64-bit, i386, other 32-bit */
+	static const unsigned status_at[] = { 424, 412 };	/* 64-bit, 32-bit */
 	uint32_t version = (uint32_t)ld_uint(h + 8, 4, false);
 	size_t i;
 
@@ -91,7 +91,7 @@ static int parse_main_header(struct vmcore *vc, struct vmcore_kdump *kd, const u
 	version = (uint32_t)ld_uint(h + 8, 4, kd->be);
 	if (version < 1 || version > 64)
 		return err_set(e, "%s: kdump header version %u is not valid", vc->path, version);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 2; i++) {
 		uint64_t bs = ld_uint(h + status_at[i] + 4, 4, kd->be);
 
 		if (bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1))) {
@@ -116,27 +116,54 @@ static int parse_main_header(struct vmcore *vc, struct vmcore_kdump *kd, const u
 	return 0;
 }
 
+/*
+ * Sub header fields by ABI: 64-bit; i386 (64-bit fields 4-byte aligned);
+ * other 32-bit (8-byte aligned): offset_note, size_note, start_pfn_64,
+ * end_pfn_64, max_mapnr_64.
+ */
+static const struct { unsigned off_note, size_note, start64, end64, mapnr64; } sub_abi[] = {
+	{ 48, 56, 80, 88, 96 }, { 32, 40, 56, 64, 72 }, { 40, 48, 72, 80, 88 },
+};
+
+/*
+ * Which 32-bit layout: the copied notes start right after the sub header,
+ * so offset_note names its size; without notes, the machine decides.
+ */
+static unsigned sub_abi_of(const struct vmcore *vc, const struct vmcore_kdump *kd, const uint8_t *s)
+{
+	if (kd->word == 8)
+		return 0;
+	if (ld_uint(s + sub_abi[1].off_note, 8, kd->be) == kd->block_size + 80u)
+		return 1;
+	if (ld_uint(s + sub_abi[2].off_note, 8, kd->be) == kd->block_size + 96u)
+		return 2;
+	return vc->machine == EM_386 ? 1 : 2;
+}
+
 static int parse_sub_header(struct vmcore *vc, struct vmcore_kdump *kd, struct err *e)
 {
 	uint8_t s[104];
-	bool w8 = kd->word == 8;
+	unsigned abi;
 	uint64_t off_note, size_note;
 
 	if (pread_full(vc->fd, s, sizeof(s), kd->block_size) < 0)
 		return err_errno(e, errno, "%s: reading the kdump sub header", vc->path);
+	abi = sub_abi_of(vc, kd, s);
+	if (abi == 1 && vc->machine == EM_NONE)
+		vc->machine = EM_386;	/* the only ABI with this layout */
 	kd->phys_base = ld_uint(s, kd->word, kd->be);
 	kd->dump_level = (int)ld_uint(s + kd->word, 4, kd->be);
 	kd->split = ld_uint(s + kd->word + 4, 4, kd->be) != 0;
-	kd->split_start = ld_uint(s + (w8 ? 16 : 12), kd->word, kd->be);
-	kd->split_end = ld_uint(s + (w8 ? 24 : 16), kd->word, kd->be);
-	if (w8 && kd->split) {
-		kd->split_start = ld_uint(s + 80, 8, kd->be);
-		kd->split_end = ld_uint(s + 88, 8, kd->be);
+	kd->split_start = ld_uint(s + kd->word + 8, kd->word, kd->be);
+	kd->split_end = ld_uint(s + 2 * kd->word + 8, kd->word, kd->be);
+	if (kd->split) {
+		kd->split_start = ld_uint(s + sub_abi[abi].start64, 8, kd->be);
+		kd->split_end = ld_uint(s + sub_abi[abi].end64, 8, kd->be);
 	}
-	off_note = ld_uint(s + (w8 ? 48 : 32), 8, kd->be);
-	size_note = ld_uint(s + (w8 ? 56 : 40), kd->word, kd->be);
-	if (w8 && ld_uint(s + 96, 8, kd->be))
-		kd->max_mapnr = ld_uint(s + 96, 8, kd->be);	/* version 6: full 64 bits */
+	off_note = ld_uint(s + sub_abi[abi].off_note, 8, kd->be);
+	size_note = ld_uint(s + sub_abi[abi].size_note, kd->word, kd->be);
+	if (ld_uint(s + sub_abi[abi].mapnr64, 8, kd->be))
+		kd->max_mapnr = ld_uint(s + sub_abi[abi].mapnr64, 8, kd->be);	/* version 6: full 64 bits */
 	if (!size_note)
 		return 0;
 	if (off_note > vc->file_size || size_note > vc->file_size - off_note ||

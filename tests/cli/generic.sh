@@ -25,6 +25,11 @@ for m in "32 le 3 i386" "32 be 20 32" "64 be 22 64" "64 le 183 64"; do
 					--endian "$endian" --present "$present" --data "$data" $zero
 			done
 		done
+		# Our own reader of these layouts: refiltering -d 0 at -d 1 equals -d 1.
+		rm -f "$T/d0" "$T/d1" "$T/re1"
+		"$MDF" -c -d 0 "$T/vmcore" "$T/d0" >/dev/null 2>&1 && "$MDF" -c -d 1 "$T/vmcore" "$T/d1" >/dev/null 2>&1 &&
+			"$MDF" -c -d 1 "$T/d0" "$T/re1" >/dev/null 2>&1 || fail "$name: refilter runs"
+		check "$name: refiltered -d 0 at -d 1 equals -d 1" cmp "$T/d1" "$T/re1"
 		rm -f "$T/elf"
 		if expect_exit 0 "$MDF" -E -d 1 "$T/vmcore" "$T/elf"; then
 			check "$name -E -d 1: class and byte order kept" $PYTHON -c "

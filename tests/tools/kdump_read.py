@@ -19,10 +19,10 @@ import zlib
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from mkelf import page_bytes  # noqa: E402
 
-LAYOUT = {  # (status offset, timeval word, sub header field offsets)
+LAYOUT = {  # (offset of status, bytes of a long): 32-bit timevals are two 4-byte longs
     '64': (424, 8),
     'i386': (412, 4),
-    '32': (416, 4),
+    '32': (412, 4),
 }
 
 
