@@ -306,31 +306,35 @@ static int copy_bytes(int fd, const char *name, uint64_t off, uint64_t len, stru
 }
 
 
-/* Append one part's pages: its descriptors rewritten to the new data offsets. */
-static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t zero_off,
-			   bool has_zero, struct sink *out, uint64_t *pd_out, uint64_t *data_out,
-			   struct err *e)
+#define BM_CHUNK 65536	/* bytes of bitmap read at a time: 512Ki pfns */
+
+/*
+ * Append one part's pages: its descriptors rewritten to the new data
+ * offsets.  The part's bitmap is read a chunk at a time.
+ */
+static int copy_part_pages(const struct part *p, uint64_t zero_off, bool has_zero,
+			   struct sink_stream *pds, struct sink_stream *data, struct err *e)
 {
 	int fd = open(p->name, O_RDONLY);
-	uint64_t bm2_bits = p->g.split_end - p->g.split_start, i, count = 0;
-	uint8_t *bm = NULL, pd[PAGE_DESC_SIZE], *data = malloc(2 * p->g.block_size + 1024);
-	size_t bm_len = (size_t)((p->g.split_end + 7) / 8);
+	uint64_t i, count = 0, chunk_start = UINT64_MAX;
+	uint8_t *bm = malloc(BM_CHUNK), pd[PAGE_DESC_SIZE], *page = malloc(2 * p->g.block_size + 1024);
 	int rc = -1;
 
-	(void)num_dumpable;
-	if (fd < 0 || !data) {
-		err_errno(e, errno, "%s", p->name);
+	if (fd < 0 || !bm || !page) {
+		err_errno(e, fd < 0 ? errno : ENOMEM, "%s", p->name);
 		goto out;
 	}
-	bm = malloc(bm_len ? bm_len : 1);
-	if (!bm || (bm_len && pread(fd, bm, bm_len, (off_t)p->g.off_bm2) != (ssize_t)bm_len)) {
-		err_set(e, "%s: cannot read its 2nd bitmap", p->name);
-		goto out;
-	}
-	for (i = p->g.split_start; i < p->g.split_start + bm2_bits; i++) {
+	for (i = p->g.split_start; i < p->g.split_end; i++) {
 		uint64_t off, size;
 
-		if (!bm_test(bm, i))
+		if (i / 8 / BM_CHUNK != chunk_start) {
+			chunk_start = i / 8 / BM_CHUNK;
+			if (pread(fd, bm, BM_CHUNK, (off_t)(p->g.off_bm2 + chunk_start * BM_CHUNK)) < 0) {
+				err_errno(e, errno, "%s: reading its 2nd bitmap", p->name);
+				goto out;
+			}
+		}
+		if (!bm_test(bm, i - chunk_start * BM_CHUNK * 8))
 			continue;
 		if (pread(fd, pd, sizeof(pd), (off_t)(p->g.off_pd + count++ * PAGE_DESC_SIZE)) !=
 		    (ssize_t)sizeof(pd)) {
@@ -339,30 +343,26 @@ static int copy_part_pages(const struct part *p, uint64_t num_dumpable, uint64_t
 		}
 		off = ld_uint(pd, 8, p->g.big_endian);
 		size = ld_uint(pd + 8, 4, p->g.big_endian);
-		if (has_zero && off == zero_off) {
-			st_uint(pd, 8, zero_off, p->g.big_endian);
-		} else {
+		if (!(has_zero && off == zero_off)) {
 			if (size > 2 * p->g.block_size + 1024 ||
-			    pread(fd, data, size, (off_t)off) != (ssize_t)size) {
+			    pread(fd, page, size, (off_t)off) != (ssize_t)size) {
 				err_set(e, "%s: page data of pfn 0x%llx unreadable", p->name,
 					(unsigned long long)i);
 				goto out;
 			}
-			st_uint(pd, 8, *data_out, p->g.big_endian);
-			if (sink_write(out, *data_out, data, size, e) < 0)
+			st_uint(pd, 8, sink_stream_pos(data), p->g.big_endian);
+			if (sink_stream_put(data, page, size, e) < 0)
 				goto out;
-			*data_out += size;
 		}
-		if (sink_write(out, *pd_out, pd, sizeof(pd), e) < 0)
+		if (sink_stream_put(pds, pd, sizeof(pd), e) < 0)
 			goto out;
-		*pd_out += PAGE_DESC_SIZE;
 	}
 	rc = 0;
 out:
 	if (fd >= 0)
 		close(fd);
 	free(bm);
-	free(data);
+	free(page);
 	return rc;
 }
 
@@ -370,6 +370,7 @@ int split_reassemble(const struct options *o, struct err *e)
 {
 	struct part *parts = calloc((size_t)o->num_inputs, sizeof(*parts));
 	struct sink *out = NULL;
+	struct sink_stream pds = { 0 }, data = { 0 };
 	struct progress pr;
 	uint64_t num_dumpable = 0, pd_off, data_off, zero_off, i;
 	uint8_t *buf = NULL, sub[128];
@@ -418,17 +419,23 @@ int split_reassemble(const struct options *o, struct err *e)
 			goto out;
 		data_off += parts[0].g.block_size;
 	}
+	if (sink_stream_init(&pds, out, pd_off, 65536, e) < 0 ||
+	    sink_stream_init(&data, out, data_off, 1u << 20, e) < 0)
+		goto out;
 	progress_begin(&pr, "Copying data", (uint64_t)o->num_inputs);
 	for (k = 0; k < o->num_inputs; k++) {
-		if (copy_part_pages(&parts[k], num_dumpable, zero_off, has_zero, out, &pd_off,
-				    &data_off, e) < 0)
+		if (copy_part_pages(&parts[k], zero_off, has_zero, &pds, &data, e) < 0)
 			goto out;
 		progress_update(&pr, (uint64_t)k + 1);
 	}
+	if (sink_stream_flush(&data, e) < 0 || sink_stream_flush(&pds, e) < 0)
+		goto out;
 	progress_end(&pr);
 	rc = sink_close(out, e);
 	out = NULL;
 out:
+	sink_stream_free(&pds);
+	sink_stream_free(&data);
 	if (out)
 		sink_discard(out);
 	if (fd0 >= 0)
