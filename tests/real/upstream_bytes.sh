@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 fixture x86_64-6.1
 command -v /usr/bin/makedumpfile >/dev/null || skip "Debian's makedumpfile is not installed"
-for args in "-d 1" "-c -d 1" "-l -d 31" "-c -d 31" "-d 31" "-E -d 0" "-E -d 31"; do
+for args in "-d 1" "-c -d 1" "-l -d 1" "-l -d 31" "-c -d 31" "-d 31" "-E -d 0" "-E -d 31"; do
 	/usr/bin/makedumpfile $args "$VMCORE" "$T/up" >/dev/null 2>&1 || { fail "upstream $args failed"; continue; }
 	if expect_exit 0 "$MDF" $args "$VMCORE" "$T/ours"; then
 		check "$args: byte-identical to upstream 1.7.2" cmp "$T/up" "$T/ours"
