@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -599,6 +600,21 @@ static void on_aggregate(struct scan *s, const char *name, Dwarf_Die *agg)
 	}
 }
 
+/* Text facts a typedef answers: the source file that declares it. */
+static void text_facts_of_typedef(struct scan *s, const char *name, Dwarf_Die *td)
+{
+	int i;
+
+	for (i = 0; i < KT__COUNT; i++) {
+		const char *file;
+
+		if (kt_table[i].dw != DW_DECL_FILE || s->k->text[i][0] ||
+		    strcmp(kt_table[i].a, name) != 0 || !(file = dwarf_decl_file(td)))
+			continue;
+		snprintf(s->k->text[i], sizeof(s->k->text[i]), "%s", file);
+	}
+}
+
 /* A typedef: its size, and the aggregate behind it (atomic_long_t.counter). */
 static void on_typedef(struct scan *s, Dwarf_Die *td)
 {
@@ -609,6 +625,7 @@ static void on_typedef(struct scan *s, Dwarf_Die *td)
 
 	if (!name)
 		return;
+	text_facts_of_typedef(s, name, td);
 	if ((first = key_find(s, T_TYPEDEF, name)) != NULL)
 		for (kp = first; key_same(s, first, kp); kp++)
 			if (s->open[kp->id] && dwarf_aggregate_size(td, &size) == 0)

@@ -10,6 +10,14 @@ const struct kf_desc kf_table[KF__COUNT] = {
 #undef KF
 };
 
+const struct kt_desc kt_table[KT__COUNT] = {
+#define KF(kind, id, key, dw, a, b)
+#define KF_TEXT(id, key, dw, a) [KT_##id] = { key, dw, a },
+#include "kfacts.def"
+#undef KF
+#undef KF_TEXT
+};
+
 const char *kf_kind_name(enum kf_kind kind)
 {
 	static const char *const names[] = { "SYMBOL", "SIZE", "OFFSET", "LENGTH", "NUMBER" };

@@ -16,7 +16,7 @@ enum kf_kind { KF_SYMBOL, KF_SIZE, KF_OFFSET, KF_LENGTH, KF_NUMBER };
 
 enum dw_rule {
 	DW_NONE, DW_SYMBOL, DW_STRUCT, DW_TYPEDEF, DW_ENUM, DW_MEMBER,
-	DW_MEMBER_LEN, DW_SYMBOL_LEN, DW_ENUMERATOR, DW_BIT,
+	DW_MEMBER_LEN, DW_SYMBOL_LEN, DW_ENUMERATOR, DW_BIT, DW_DECL_FILE,
 };
 
 enum kf_id {
@@ -25,6 +25,22 @@ enum kf_id {
 #undef KF
 	KF__COUNT
 };
+
+enum kt_id {
+#define KF(kind, id, key, dw, a, b)
+#define KF_TEXT(id, key, dw, a) KT_##id,
+#include "kfacts.def"
+#undef KF
+#undef KF_TEXT
+	KT__COUNT
+};
+
+struct kt_desc {
+	const char *key;	/* the whole key: "SRCFILE(pud_t)" */
+	enum dw_rule dw;
+	const char *a;
+};
+extern const struct kt_desc kt_table[KT__COUNT];
 
 struct kf_desc {
 	enum kf_kind kind;
@@ -45,6 +61,7 @@ struct kfacts {
 
 	bool have[KF__COUNT];
 	int64_t val[KF__COUNT];
+	char text[KT__COUNT][128];	/* text facts; "" = absent */
 };
 
 static inline bool kf_have(const struct kfacts *k, enum kf_id id) { return k->have[id]; }

@@ -96,6 +96,14 @@ static int parse_line(const char *s, size_t n, const char *name, unsigned line,
 	klen = (size_t)(eq - s);
 	val = eq + 1;
 	vlen = n - klen - 1;
+	for (i = 0; i < KT__COUNT; i++)
+		if (strlen(kt_table[i].key) == klen && memcmp(kt_table[i].key, s, klen) == 0) {
+			if (vlen >= sizeof(k->text[i]))
+				return bad_value(e, name, line, s, klen, val, vlen);
+			if (!k->text[i][0])
+				snprintf(k->text[i], sizeof(k->text[i]), "%.*s", (int)vlen, val);
+			return 0;
+		}
 	for (i = 0; i < sizeof(kind_keys) / sizeof(kind_keys[0]); i++) {
 		size_t plen = strlen(kind_keys[i].prefix);
 		int id;
@@ -242,6 +250,9 @@ int vmci_write(const struct kfacts *k, FILE *f)
 		else
 			fprintf(f, "%s(%s)=%" PRId64 "\n", kf_kind_name(d->kind), d->key, v);
 	}
+	for (i = 0; i < KT__COUNT; i++)
+		if (k->text[i][0])
+			fprintf(f, "%s=%s\n", kt_table[i].key, k->text[i]);
 	if (k->have_kerneloffset)
 		fprintf(f, "KERNELOFFSET=%" PRIx64 "\n", k->kerneloffset);
 	if (k->have_crashtime)

@@ -19,6 +19,7 @@ for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 	check "$name: -g runs" expect_exit 0 "$MDF" -g "$T/vmcoreinfo" -x "$vmlinux"
 	check "$name: -g says where" grep -qxF "The vmcoreinfo is saved to $T/vmcoreinfo." "$T/out"
 	check "$name: -g has the release" grep -qxF "OSRELEASE=$rel" "$T/vmcoreinfo"
+	check "$name: -g has the source file of pud_t" grep -qE "^SRCFILE\(pud_t\)=.*pgtable.*\.h$" "$T/vmcoreinfo"
 	check "$name: -i of -g's file runs" expect_exit 0 "$MDF" -i "$T/vmcoreinfo" -l -d 31 "$VMCORE" "$T/i"
 	check "$name: -g then -i gives the same dump" cmp "$T/note" "$T/i"
 	check "$name: -i of the dump's own VMCOREINFO text" expect_exit 0 "$MDF" -i "$FIX/vmcoreinfo.txt" -l -d 31 "$VMCORE" "$T/i2"
@@ -28,6 +29,13 @@ for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 	othername=$name
 done
 [ $checked -gt 0 ] || skip "no vmlinux in /var/cache/vmlinux"
+
+# Text facts read from -i are kept (the -D output lists every fact).
+fixture x86_64-6.1
+{ cat "$FIX/vmcoreinfo.txt"; echo "CONFIG_PGTABLE_4=y"; echo "SRCFILE(pud_t)=include/asm/pgtable.h"; } >"$T/vi-text"
+"$MDF" -D -i "$T/vi-text" --dry-run -d 1 "$VMCORE" "$T/dry" >"$T/debug" 2>&1
+check "text facts from -i: CONFIG_PGTABLE_4" grep -qx "CONFIG_PGTABLE_4=y" "$T/debug"
+check "text facts from -i: SRCFILE(pud_t)" grep -qx "SRCFILE(pud_t)=include/asm/pgtable.h" "$T/debug"
 
 # A vmlinux of another release: exit 2.
 fixture x86_64-6.12
