@@ -18,6 +18,41 @@ const struct kt_desc kt_table[KT__COUNT] = {
 #undef KF_TEXT
 };
 
+void kf_fill(struct kfacts *k, const struct kfacts *from)
+{
+	int i;
+
+	if (!k->release[0])
+		memcpy(k->release, from->release, sizeof(k->release));
+	if (!k->page_size)
+		k->page_size = from->page_size;
+	if (!k->have_crashtime) {
+		k->have_crashtime = from->have_crashtime;
+		k->crashtime = from->crashtime;
+	}
+	if (!k->have_kerneloffset) {
+		k->have_kerneloffset = from->have_kerneloffset;
+		k->kerneloffset = from->kerneloffset;
+	}
+	if (!k->build_id[0])
+		memcpy(k->build_id, from->build_id, sizeof(k->build_id));
+	for (i = 0; i < KF__COUNT; i++)
+		if (!k->have[i] && from->have[i])
+			kf_set(k, (enum kf_id)i, from->val[i]);
+	for (i = 0; i < KT__COUNT; i++)
+		if (!k->text[i][0])
+			memcpy(k->text[i], from->text[i], sizeof(k->text[i]));
+}
+
+void kf_shift_symbols(struct kfacts *k, int64_t delta)
+{
+	int i;
+
+	for (i = 0; i < KF__COUNT; i++)
+		if (k->have[i] && kf_table[i].kind == KF_SYMBOL)
+			k->val[i] += delta;
+}
+
 const char *kf_kind_name(enum kf_kind kind)
 {
 	static const char *const names[] = { "SYMBOL", "SIZE", "OFFSET", "LENGTH", "NUMBER" };

@@ -78,6 +78,11 @@ static inline void kf_set(struct kfacts *k, enum kf_id id, int64_t v)
 	k->val[id] = v;
 }
 
+/* Give k every fact it lacks that from has (the dump's note after -x or -i). */
+void kf_fill(struct kfacts *k, const struct kfacts *from);
+/* Add delta to every SYMBOL fact (KASLR). */
+void kf_shift_symbols(struct kfacts *k, int64_t delta);
+
 /* "SYMBOL", "SIZE", ... */
 const char *kf_kind_name(enum kf_kind kind);
 /* Index of the fact with this kind and key text, or -1. */

@@ -42,60 +42,39 @@ static void print_err(const struct err *e)
 /* ---- kernel knowledge ---------------------------------------------------- */
 
 /*
- * Facts come from -x (DWARF) and -i (text) first, then the dump's own
- * VMCOREINFO note fills what they left absent.  Symbols read without the
- * KASLR offset get the dump's KERNELOFFSET added.
+ * Facts come from -x (DWARF) or -i (text) first, then the dump's own
+ * VMCOREINFO note fills what they left absent.  Their symbols are moved by
+ * the dump's KASLR offset (KERNELOFFSET), less any offset the -i text was
+ * written with.
  */
 static int load_facts(const struct options *o, struct vmcore *vc, struct kview *kv,
 		      struct err *e)
 {
 	size_t len;
 	const char *note = vmcore_vmcoreinfo(vc, &len, NULL);
-	uint64_t kaslr = note ? vmci_kerneloffset(note, len) : 0;
-	struct kfacts *k = &kv->k;
+	const char *given = o->vmlinux ? o->vmlinux : o->vmcoreinfo_in;
+	struct kfacts *k = &kv->k, from_note;
 
 	memset(k, 0, sizeof(*k));
-	if (o->vmlinux) {
-		if (dwinfo_read(o->vmlinux, k, e) < 0)
-			return -1;
-		if (kaslr) {
-			int i;
+	memset(&from_note, 0, sizeof(from_note));
+	if (note && vmci_parse(note, len, "VMCOREINFO note", &from_note, e) < 0)
+		return err_prefix(e, "%s", vmcore_path(vc));
+	if (o->vmlinux && dwinfo_read(o->vmlinux, k, e) < 0)
+		return -1;
+	if (o->vmcoreinfo_in && vmci_parse_file(o->vmcoreinfo_in, k, e) < 0)
+		return -1;
+	if (given) {
+		int64_t written_with = k->have_kerneloffset ? (int64_t)k->kerneloffset : 0;
 
-			for (i = 0; i < KF__COUNT; i++)
-				if (k->have[i] && kf_table[i].kind == KF_SYMBOL)
-					k->val[i] += (int64_t)kaslr;
-		}
-	} else if (o->vmcoreinfo_in) {
-		struct kfacts text;
-		uint64_t text_kaslr;
-
-		memset(&text, 0, sizeof(text));
-		if (vmci_parse_file(o->vmcoreinfo_in, 0, &text, e) < 0)
-			return -1;
-		text_kaslr = text.have_kerneloffset ? text.kerneloffset : 0;
-		memset(k, 0, sizeof(*k));
-		if (vmci_parse_file(o->vmcoreinfo_in, (int64_t)(kaslr - text_kaslr), k, e) < 0)
-			return -1;
-		if (kaslr) {
-			k->have_kerneloffset = true;
-			k->kerneloffset = kaslr;
-		}
-	}
-	if (note) {
-		struct kfacts from_note;
-
-		memset(&from_note, 0, sizeof(from_note));
-		if (vmci_parse(note, len, "VMCOREINFO note", 0, &from_note, e) < 0)
-			return err_prefix(e, "%s", vmcore_path(vc));
-		if ((o->vmlinux || o->vmcoreinfo_in) &&
-		    strcmp(from_note.release, k->release) != 0)
+		kf_shift_symbols(k, (int64_t)from_note.kerneloffset - written_with);
+		k->have_kerneloffset = from_note.have_kerneloffset;
+		k->kerneloffset = from_note.kerneloffset;
+		if (note && strcmp(from_note.release, k->release) != 0)
 			return err_set_code(e, ERR_RELEASE,
 					    "check_release: %s (%s) and %s (%s) don't match.",
-					    o->vmlinux ? o->vmlinux : o->vmcoreinfo_in, k->release,
-					    vmcore_path(vc), from_note.release);
-		if (vmci_parse(note, len, "VMCOREINFO note", 0, k, e) < 0)
-			return err_prefix(e, "%s", vmcore_path(vc));
+					    given, k->release, vmcore_path(vc), from_note.release);
 	}
+	kf_fill(k, &from_note);
 	kv->have_facts = k->release[0] != 0;
 	return 0;
 }

@@ -84,7 +84,7 @@ static int parse_plain(const char *key, size_t klen, const char *val, size_t vle
 }
 
 static int parse_line(const char *s, size_t n, const char *name, unsigned line,
-		      int64_t sym_shift, struct kfacts *k, struct err *e)
+		      struct kfacts *k, struct err *e)
 {
 	const char *eq = memchr(s, '=', n);
 	size_t klen, vlen, i;
@@ -119,8 +119,6 @@ static int parse_line(const char *s, size_t n, const char *name, unsigned line,
 			return 0;	/* a fact this program does not use */
 		if (!parse_number(val, vlen, kind_keys[i].kind == KF_SYMBOL, &v))
 			return bad_value(e, name, line, s, klen, val, vlen);
-		if (kind_keys[i].kind == KF_SYMBOL)
-			v += sym_shift;
 		if (!k->have[id])
 			kf_set(k, (enum kf_id)id, v);
 		return 0;
@@ -128,8 +126,8 @@ static int parse_line(const char *s, size_t n, const char *name, unsigned line,
 	return parse_plain(s, klen, val, vlen, name, line, k, e);
 }
 
-int vmci_parse(const char *text, size_t len, const char *name, int64_t sym_shift,
-	       struct kfacts *k, struct err *e)
+int vmci_parse(const char *text, size_t len, const char *name, struct kfacts *k,
+	       struct err *e)
 {
 	size_t pos = 0;
 	unsigned line = 0;
@@ -142,7 +140,7 @@ int vmci_parse(const char *text, size_t len, const char *name, int64_t sym_shift
 		line++;
 		while (n && (text[pos + n - 1] == '\r' || text[pos + n - 1] == '\0'))
 			n--;
-		if (n && parse_line(text + pos, n, name, line, sym_shift, k, e) < 0)
+		if (n && parse_line(text + pos, n, name, line, k, e) < 0)
 			return -1;
 		pos = end + 1;
 	}
@@ -198,7 +196,7 @@ fail:
 	return NULL;
 }
 
-int vmci_parse_file(const char *path, int64_t sym_shift, struct kfacts *k, struct err *e)
+int vmci_parse_file(const char *path, struct kfacts *k, struct err *e)
 {
 	size_t len;
 	char *text = slurp(path, &len, e);
@@ -206,30 +204,9 @@ int vmci_parse_file(const char *path, int64_t sym_shift, struct kfacts *k, struc
 
 	if (!text)
 		return -1;
-	rc = vmci_parse(text, len, path, sym_shift, k, e);
+	rc = vmci_parse(text, len, path, k, e);
 	free(text);
 	return rc;
-}
-
-uint64_t vmci_kerneloffset(const char *text, size_t len)
-{
-	struct kfacts k;
-	size_t pos = 0;
-
-	memset(&k, 0, sizeof(k));
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len;
-
-		if (end - pos > 13 && memcmp(text + pos, "KERNELOFFSET=", 13) == 0) {
-			int64_t v;
-
-			if (parse_number(text + pos + 13, end - pos - 13, true, &v))
-				return (uint64_t)v;
-		}
-		pos = end + 1;
-	}
-	return 0;
 }
 
 int vmci_write(const struct kfacts *k, FILE *f)

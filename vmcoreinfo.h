@@ -15,17 +15,14 @@
 #include "kfacts.h"
 
 /*
- * Parse text into k.  Facts already present in k are kept (values from
- * DWARF or an earlier source win).  sym_shift is added to every SYMBOL
- * (the KASLR offset when the text was written without it).  name is used
- * in error messages.  A known key with a malformed value is an error.
+ * Parse text into k; within one text the first line of a key wins.  name
+ * is used in error messages.  A known key with a malformed value is an
+ * error; keys this program does not use are ignored.
  */
-int vmci_parse(const char *text, size_t len, const char *name, int64_t sym_shift,
-	       struct kfacts *k, struct err *e);
+int vmci_parse(const char *text, size_t len, const char *name, struct kfacts *k,
+	       struct err *e);
 /* Read a whole -i file and parse it. */
-int vmci_parse_file(const char *path, int64_t sym_shift, struct kfacts *k, struct err *e);
-/* KERNELOFFSET from text, without parsing the rest; 0 when absent. */
-uint64_t vmci_kerneloffset(const char *text, size_t len);
+int vmci_parse_file(const char *path, struct kfacts *k, struct err *e);
 /* Write the facts as VMCOREINFO text (-g). */
 int vmci_write(const struct kfacts *k, FILE *f);
 
