@@ -137,8 +137,9 @@ static void note_bad_order(struct filter *f, uint64_t pfn, uint64_t order)
 
 /*
  * Read n struct pages from va (plus the next one when want_next) into the
- * batch.  On failure read them one by one; an unreadable one is zeroed and
- * flagged in bad[] so its page is kept.
+ * batch; returns 0.  On failure read them one by one, flag each unreadable
+ * one in bad[] (zeroed, its page is kept) and return 1: bad[] is only
+ * meaningful then.
  */
 static int read_batch(struct filter *f, uint64_t va, uint64_t n, bool want_next, bool *bad)
 {
@@ -173,12 +174,12 @@ static uint64_t scan_run(struct filter *f, uint64_t start, uint64_t end, uint8_t
 		bool partial, skip_rest = false;
 		uint64_t i;
 
-		memset(bad, 0, sizeof(bad));
 		partial = read_batch(f, map + (pfn - section_first) * sz, n, want_next, bad) != 0;
 		for (i = 0; i < n; i++) {
 			uint64_t p = pfn + i;
 			const uint8_t *page = f->batch + i * sz;
-			const uint8_t *next = (i + 1 < n || want_next) && !bad[i + 1] ? page + sz : NULL;
+			bool next_ok = (i + 1 < n || want_next) && !(partial && bad[i + 1]);
+			const uint8_t *next = next_ok ? page + sz : NULL;
 			struct page_view v;
 			enum page_class cls;
 			unsigned order;

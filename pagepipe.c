@@ -50,8 +50,6 @@ static void work_on(struct pagepipe *pp, unsigned tid, unsigned stride)
 
 		s->failed = 0;
 		s->clen = 0;
-		if (pp->threads == 1)
-			s->zero = pp->test_zero && dump_page_is_zero(s->in, pp->page_size);
 		if (s->zero || pp->codec == CODEC_NONE)
 			continue;
 		s->clen = codec_compress(pp->codecs[tid], s->in, pp->page_size, s->out, &s->err);
@@ -202,13 +200,13 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct
 	struct slot *s = &pp->slots[pp->used++];
 
 	s->pfn = pfn;
+	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
+	s->zero = pp->test_zero && dump_page_is_zero(page, pp->page_size);
 	if (pp->threads == 1) {
 		s->in = (uint8_t *)page;	/* compressed at once: no copy */
 		run_batch(pp);
 		return emit_all(pp, e);
 	}
-	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
-	s->zero = pp->test_zero && dump_page_is_zero(page, pp->page_size);
 	if (!s->zero) {
 		memcpy(s->in, page, pp->page_size);
 		pp->to_compress++;
