@@ -56,7 +56,7 @@ int dump_keep_bitmap(struct dump_job *job, uint64_t bm2_offset, struct err *e)
 		if (job->work_fd < 0)
 			return -1;
 		job->keep = BM2_WORK_FILE;
-	} else if (sink_readable(job->sink) && bm2_offset != UINT64_MAX) {
+	} else if (sink_readable(job->sink)) {
 		job->keep = BM2_IN_OUTPUT;
 	} else {
 		job->keep = BM2_REBUILD;

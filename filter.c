@@ -77,7 +77,6 @@ void filter_free(struct filter *f)
 	free(f);
 }
 
-const struct page_rules *filter_rules(const struct filter *f) { return &f->rules; }
 const struct dump_counts *filter_counts(const struct filter *f) { return &f->counts; }
 struct dump_counts *filter_counts_mut(struct filter *f) { return &f->counts; }
 

@@ -30,7 +30,6 @@ struct filter;
 
 struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level, struct err *e);
 void filter_free(struct filter *f);
-const struct page_rules *filter_rules(const struct filter *f);
 
 /*
  * A pass covers windows in ascending order from pfn 0.  count: add to the

@@ -24,7 +24,6 @@ struct sink {
 	int fd;
 	const char *name;
 	bool created;		/* this run made the file: remove it on failure */
-	uint64_t size;		/* one past the highest byte written */
 	uint64_t limit;		/* -L; 0 = none */
 	uint64_t written;	/* bytes handed to the output */
 };
@@ -137,7 +136,6 @@ int sink_fd(const struct sink *s) { return s->kind == SINK_FILE ? s->fd : -1; }
 void sink_set_limit(struct sink *s, uint64_t max_bytes) { s->limit = max_bytes; }
 bool sink_readable(const struct sink *s) { return s->kind == SINK_FILE; }
 bool sink_rewritable(const struct sink *s) { return s->kind != SINK_FLAT; }
-uint64_t sink_size(const struct sink *s) { return s->size; }
 uint64_t sink_bytes_written(const struct sink *s) { return s->written; }
 
 void sink_reserve(struct sink *s, uint64_t off, uint64_t len)
@@ -163,8 +161,6 @@ int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct
 		if (write_full(s->fd, rec, sizeof(rec)) < 0 || write_full(s->fd, buf, len) < 0)
 			return err_errno(e, errno, "%s: write", s->name);
 	}
-	if (off + len > s->size)
-		s->size = off + len;
 	s->written += len;
 	return 0;
 }

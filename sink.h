@@ -41,8 +41,6 @@ bool sink_rewritable(const struct sink *s);
 
 int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct err *e);
 int sink_read(struct sink *s, uint64_t off, void *buf, size_t len, struct err *e);
-/* One past the highest byte written so far. */
-uint64_t sink_size(const struct sink *s);
 /* Bytes handed to the output so far ("Write bytes" of the report). */
 uint64_t sink_bytes_written(const struct sink *s);
 /* Ask the filesystem to allocate [off, off+len) now (best effort, files only). */

@@ -82,11 +82,9 @@ enum vmcore_kind vmcore_kind(const struct vmcore *vc) { return vc->kind; }
 int vmcore_elf_class(const struct vmcore *vc) { return vc->elf_class; }
 bool vmcore_big_endian(const struct vmcore *vc) { return vc->big_endian; }
 unsigned vmcore_machine(const struct vmcore *vc) { return vc->machine; }
-uint64_t vmcore_file_size(const struct vmcore *vc) { return vc->file_size; }
 size_t vmcore_nsegs(const struct vmcore *vc) { return vc->nsegs; }
 const struct vmcore_seg *vmcore_seg(const struct vmcore *vc, size_t i) { return &vc->segs[i]; }
 unsigned vmcore_nr_cpus(const struct vmcore *vc) { return vc->nr_cpus; }
-unsigned vmcore_page_size(const struct vmcore *vc) { return vc->page_size; }
 
 bool vmcore_elf_headers(const struct vmcore *vc, GElf_Ehdr *eh, GElf_Phdr *note)
 {
@@ -443,33 +441,6 @@ int vmcore_set_page_size(struct vmcore *vc, unsigned page_size, struct err *e)
 
 uint64_t vmcore_max_pfn(const struct vmcore *vc) { return vc->max_pfn; }
 
-bool vmcore_next_range(const struct vmcore *vc, size_t *next, uint64_t *start, uint64_t *end)
-{
-	if (*next >= vc->nranges)
-		return false;
-	*start = vc->ranges[*next].start;
-	*end = vc->ranges[*next].end;
-	(*next)++;
-	return true;
-}
-
-bool vmcore_pfn_present(const struct vmcore *vc, uint64_t pfn)
-{
-	size_t lo = 0, hi = vc->nranges;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (pfn < vc->ranges[mid].start)
-			hi = mid;
-		else if (pfn >= vc->ranges[mid].end)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 int pread_full(int fd, void *buf, size_t len, uint64_t off)
@@ -627,18 +598,6 @@ int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len, s
 	if (vc->kind == VMCORE_KDUMP)
 		return vmcore_kdump_read_phys(vc, paddr, buf, len, e);
 	return read_phys(vc, paddr, buf, len, false, e);
-}
-
-bool vmcore_phys_present(const struct vmcore *vc, uint64_t paddr)
-{
-	size_t i;
-
-	if (vc->kind == VMCORE_KDUMP)
-		return vmcore_kdump_pfn_dumped(vc, paddr / vc->page_size);
-	for (i = 0; i < vc->nsegs; i++)
-		if (paddr >= vc->segs[i].paddr && paddr - vc->segs[i].paddr < vc->segs[i].memsz)
-			return true;
-	return false;
 }
 
 const uint8_t *vmcore_page(struct vmcore *vc, uint64_t pfn, struct err *e)

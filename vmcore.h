@@ -40,7 +40,6 @@ enum vmcore_kind vmcore_kind(const struct vmcore *vc);
 int vmcore_elf_class(const struct vmcore *vc);		/* ELFCLASS32/64 */
 bool vmcore_big_endian(const struct vmcore *vc);
 unsigned vmcore_machine(const struct vmcore *vc);	/* e_machine */
-uint64_t vmcore_file_size(const struct vmcore *vc);
 
 size_t vmcore_nsegs(const struct vmcore *vc);
 const struct vmcore_seg *vmcore_seg(const struct vmcore *vc, size_t i);
@@ -73,18 +72,9 @@ unsigned vmcore_nr_cpus(const struct vmcore *vc);
  * must be set before any pfn-based call.
  */
 int vmcore_set_page_size(struct vmcore *vc, unsigned page_size, struct err *e);
-unsigned vmcore_page_size(const struct vmcore *vc);
 /* One past the highest pfn any segment covers. */
 uint64_t vmcore_max_pfn(const struct vmcore *vc);
 
-/*
- * Ranges of present pfns, ascending and merged: a pfn is present when any
- * byte of its page lies in a segment's memsz.  *next is the cursor (start 0).
- * Returns false when there are no more ranges.
- */
-bool vmcore_next_range(const struct vmcore *vc, size_t *next,
-		       uint64_t *start_pfn, uint64_t *end_pfn);
-bool vmcore_pfn_present(const struct vmcore *vc, uint64_t pfn);
 /*
  * The window [start, end) of pfns as a bitmap (start a multiple of 8):
  * a bit is set when the pfn is present (the 1st bitmap) and, with
@@ -103,7 +93,5 @@ const uint8_t *vmcore_page(struct vmcore *vc, uint64_t pfn, struct err *e);
 /* Any physical range (may cross segments and holes; holes are an error). */
 int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
 		     struct err *e);
-/* Is paddr backed by some segment? */
-bool vmcore_phys_present(const struct vmcore *vc, uint64_t paddr);
 
 #endif

@@ -66,7 +66,6 @@ int vmcore_kdump_set_page_size(struct vmcore *vc, struct err *e);
 const uint8_t *vmcore_kdump_page(struct vmcore *vc, uint64_t pfn, struct err *e);
 int vmcore_kdump_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
 			   struct err *e);
-bool vmcore_kdump_pfn_dumped(const struct vmcore *vc, uint64_t pfn);
 int vmcore_kdump_window_bits(struct vmcore *vc, uint64_t start, uint64_t end, uint8_t *bm,
 			     bool with_data_only, struct err *e);
 

@@ -322,16 +322,6 @@ static int load_block(struct vmcore *vc, uint64_t blk, struct err *e)
 	return 0;
 }
 
-bool vmcore_kdump_pfn_dumped(const struct vmcore *vc, uint64_t pfn)
-{
-	struct vmcore_kdump *kd = vc->kdump;
-	uint8_t byte;
-
-	if (pfn >= kd->max_mapnr || pread_full(vc->fd, &byte, 1, kd->off_bm2 + pfn / 8) < 0)
-		return false;
-	return (byte >> (pfn & 7)) & 1;
-}
-
 int vmcore_kdump_window_bits(struct vmcore *vc, uint64_t start, uint64_t end, uint8_t *bm,
 			     bool with_data_only, struct err *e)
 {
