@@ -1,198 +1,150 @@
-/* dump.c - the filter pass and kept 2nd bitmap; see dump.h. */
+/* dump.c - the run: filter pass, kept 2nd bitmap, page walks; see dump.h. */
 #include "dump.h"
 #include "bitmap.h"
+#include "bytes.h"
 #include "log.h"
 #include "memmap.h"
+#include "window.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static int work_file(const char *dir, struct err *e)
+int dump_run_open(struct dump_run *r, const struct dump_plan *plan, struct kernel *kn,
+		  struct sink *sink, struct dump_counts *counts, struct err *e)
 {
-	char path[4200];
-	int fd;
+	size_t cap = window_bytes(0, plan->window_pfns);
 
-	snprintf(path, sizeof(path), "%.4000s/makedumpfile-bitmap-XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd < 0)
-		return err_errno(e, errno, "%s: cannot create a work file", dir);
-	unlink(path);
-	return fd;
-}
-
-/* Where a format without its own bitmap keeps it: the output's disk, not RAM. */
-static const char *work_dir_for(const struct dump_job *job, char *buf, size_t len)
-{
-	const char *tmp = getenv("TMPDIR");
-	const char *name, *slash;
-
-	if (job->work_dir)
-		return job->work_dir;
-	if (sink_readable(job->sink)) {
-		name = sink_name(job->sink);
-		slash = strrchr(name, '/');
-		if (!slash)
-			return ".";
-		snprintf(buf, len, "%.*s", slash == name ? 1 : (int)(slash - name), name);
-		return buf;
-	}
-	return tmp && *tmp ? tmp : "/tmp";
-}
-
-int dump_keep_bitmap(struct dump_job *job, uint64_t bm2_offset, struct err *e)
-{
-	char dir[4096];
-	const char *where;
-
-	job->bm2_offset = bm2_offset;
-	job->work_fd = -1;
-	if (job->work_dir || bm2_offset == UINT64_MAX) {
-		where = work_dir_for(job, dir, sizeof(dir));
-		snprintf(job->work_where, sizeof(job->work_where), "%.250s", where);
-		job->work_fd = work_file(where, e);
-		if (job->work_fd < 0)
-			return -1;
-		job->keep = BM2_WORK_FILE;
-	} else if (sink_readable(job->sink)) {
-		job->keep = BM2_IN_OUTPUT;
-	} else {
-		job->keep = BM2_REBUILD;
-	}
-	log_debug("2nd bitmap kept %s%s\n", job->keep == BM2_IN_OUTPUT ? "in the output file"
-				      : job->keep == BM2_WORK_FILE ? "in a work file in "
-				      : "nowhere: the page pass rebuilds each window",
-		  job->keep == BM2_WORK_FILE ? job->work_where : "");
-	return 0;
-}
-
-void dump_release_bitmap(struct dump_job *job)
-{
-	if (job->work_fd >= 0)
-		close(job->work_fd);
-	job->work_fd = -1;
-}
-
-static int write_work(struct dump_job *job, uint64_t off, const void *buf, size_t len,
-		      struct err *e)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(job->work_fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return err_errno(e, n < 0 ? errno : ENOSPC, "%s: work file", job->work_where);
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
+	memset(r, 0, sizeof(*r));
+	r->plan = plan;
+	r->kn = kn;
+	r->sink = sink;
+	r->counts = counts;
+	r->part_end = plan->max_mapnr;
+	r->wbm = malloc(cap);
+	if (!r->wbm)
+		return err_set(e, "out of memory for a %zu-byte bitmap window", cap);
+	r->filter = filter_new(&kn->kv, kn->mm, plan->dump_level, counts, e);
+	if (!r->filter) {
+		free(r->wbm);
+		r->wbm = NULL;
+		return -1;
 	}
 	return 0;
 }
 
-/* Zero pages leave the bitmap (ELF output): every kept page is read. */
-static int exclude_zero_pages(struct dump_job *job, uint64_t start, uint64_t end, uint8_t *bm,
+void dump_run_close(struct dump_run *r)
+{
+	bm2_close(r->bm2);
+	r->bm2 = NULL;
+	filter_free(r->filter);
+	r->filter = NULL;
+	free(r->wbm);
+	r->wbm = NULL;
+}
+
+/* Zero pages leave the bitmap (ELF at -d 1, --mem-usage): every kept page is read. */
+static int exclude_zero_pages(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
 			      bool count, struct err *e)
 {
+	unsigned ps = r->kn->kv.page_size;
 	uint64_t i;
 
 	for (i = bm_next_set(bm, 0, end - start); i < end - start;
 	     i = bm_next_set(bm, i + 1, end - start)) {
-		const uint8_t *page = vmcore_page(job->vc, start + i, e);
+		const uint8_t *page = vmcore_page(r->kn->vc, start + i, e);
 
 		if (!page)
 			return -1;
-		if (dump_page_is_zero(page, job->kv->page_size)) {
+		if (page_is_zero(page, ps)) {
 			bm_clear(bm, i);
 			if (count)
-				filter_counts_mut(job->filter)->zero++;
+				r->counts->zero++;
 		}
 	}
 	return 0;
 }
 
-static int build_window(struct dump_job *job, uint64_t start, uint64_t end, uint8_t *bm,
+/* The 2nd bitmap of one window, from the dump and the filter. */
+static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
 			bool count, struct err *e)
 {
-	if (filter_window(job->filter, start, end, bm, e) < 0)
+	if (vmcore_window_bits(r->kn->vc, start, end, bm, true, e) < 0 ||
+	    filter_window(r->filter, start, end, bm, e) < 0)
 		return -1;
-	if (job->exclude_zero_in_bitmap)
-		return exclude_zero_pages(job, start, end, bm, count, e);
+	if (r->plan->exclude_zero_in_bitmap)
+		return exclude_zero_pages(r, start, end, bm, count, e);
 	return 0;
 }
 
-int dump_filter_pass(struct dump_job *job, bool also_write, struct err *e)
+/* BM2_REBUILD: the page pass builds each window again, counting nothing. */
+static int rebuild_window(void *ctx, uint64_t start, uint64_t end, uint8_t *bm, struct err *e)
 {
-	size_t cap = dump_window_bytes(0, job->window_pfns);
-	uint8_t *bm = malloc(cap);
-	struct progress pr;
-	uint64_t start;
-	int rc = -1;
-
-	if (!bm)
-		return err_set(e, "out of memory for a %zu-byte bitmap window", cap);
-	job->num_dumpable = 0;
-	filter_begin_pass(job->filter, true);
-	progress_begin(&pr, "Excluding unnecessary pages", job->max_mapnr);
-	for (start = 0; start < job->max_mapnr; start += job->window_pfns) {
-		uint64_t end = start + job->window_pfns < job->max_mapnr
-			? start + job->window_pfns : job->max_mapnr;
-		size_t len = dump_window_bytes(start, end);
-		uint64_t off = start / 8;
-
-		if (build_window(job, start, end, bm, true, e) < 0)
-			goto out;
-		{
-			uint64_t a = job->split_start > start ? job->split_start : start;
-			uint64_t b = job->split_end < end ? job->split_end : end;
-
-			if (a < b)
-				job->num_dumpable += bm_count_range(bm, a - start, b - start);
-		}
-		if (job->keep == BM2_WORK_FILE && write_work(job, off, bm, len, e) < 0)
-			goto out;
-		if ((job->keep == BM2_IN_OUTPUT || also_write) &&
-		    sink_write(job->sink, job->bm2_offset + off, bm, len, e) < 0)
-			goto out;
-		progress_update(&pr, end);
-	}
-	filter_end_pass(job->filter);
-	progress_end(&pr);
-	rc = 0;
-out:
-	free(bm);
-	return rc;
+	return build_window(ctx, start, end, bm, false, e);
 }
 
-/* Clear pfn in the work file's bitmap; returns 1 when it was set. */
-static int clear_in_work_file(struct dump_job *job, uint64_t pfn, struct err *e)
+int dump_open_bitmap(struct dump_run *r, enum bm2_home home, uint64_t out_off, struct err *e)
 {
-	uint8_t byte;
+	struct bm2_store_args a = {
+		.home = home, .plan = r->plan, .out = r->sink, .out_off = out_off,
+		.defer_publish = r->plan->exclude_vmemmap,
+		.rebuild = rebuild_window, .ctx = r,
+	};
 
-	if (pread(job->work_fd, &byte, 1, (off_t)(pfn / 8)) != 1)
-		return err_errno(e, errno ? errno : EIO, "%s: work file read", job->work_where);
-	if (!(byte & (1u << (pfn & 7))))
-		return 0;
-	byte &= (uint8_t)~(1u << (pfn & 7));
-	if (write_work(job, pfn / 8, &byte, 1, e) < 0)
-		return -1;
-	return 1;
+	r->bm2 = bm2_open(&a, e);
+	return r->bm2 ? 0 : -1;
+}
+
+static uint64_t count_in_part(const struct dump_run *r, uint64_t start, uint64_t end,
+			      const uint8_t *bm)
+{
+	uint64_t a = r->part_start > start ? r->part_start : start;
+	uint64_t b = r->part_end < end ? r->part_end : end;
+
+	return a < b ? bm_count_range(bm, a - start, b - start) : 0;
+}
+
+static int exclude_vmemmap(struct dump_run *r, struct err *e);
+
+int dump_filter_pass(struct dump_run *r, uint64_t bm1_off, struct err *e)
+{
+	const struct dump_plan *p = r->plan;
+	struct window_iter it;
+	struct progress pr;
+
+	r->num_dumpable = 0;
+	filter_begin_pass(r->filter, true);
+	progress_begin(&pr, "Excluding unnecessary pages", p->max_mapnr);
+	window_begin(&it, p->window_pfns, p->max_mapnr, 0, p->max_mapnr);
+	while (window_next(&it)) {
+		if (bm1_off != BM2_NO_OFFSET &&
+		    (vmcore_window_bits(r->kn->vc, it.start, it.end, r->wbm, false, e) < 0 ||
+		     sink_write(r->sink, bm1_off + it.start / 8, r->wbm,
+				window_bytes(it.start, it.end), e) < 0))
+			return -1;
+		if (build_window(r, it.start, it.end, r->wbm, true, e) < 0 ||
+		    bm2_put(r->bm2, it.start, it.end, r->wbm, e) < 0)
+			return -1;
+		r->num_dumpable += count_in_part(r, it.start, it.end, r->wbm);
+		progress_update(&pr, it.end);
+	}
+	filter_end_pass(r->filter);
+	progress_end(&pr);
+	filter_begin_pass(r->filter, false);	/* a rebuild in the page pass counts nothing */
+	if (p->exclude_vmemmap)
+		return exclude_vmemmap(r, e) < 0 ? -1 : bm2_publish(r->bm2, r->wbm, e);
+	return 0;
 }
 
 /*
- * The struct pages of [first, end) are at map + (pfn - first) * size.  A
- * page of them whose every struct page describes an excluded pfn is itself
- * excluded.
+ * -e: the struct pages of [first, sec_end) are at map + (pfn - first) *
+ * size.  A page of them whose every struct page describes an excluded pfn
+ * of this window is itself excluded.
  */
-static int vmemmap_run(struct dump_job *job, const uint8_t *bm, uint64_t start, uint64_t end,
-		       uint64_t first, uint64_t sec_end, uint64_t map, uint64_t *cleared,
-		       struct err *e)
+static int vmemmap_run(struct dump_run *r, uint64_t start, uint64_t end, uint64_t first,
+		       uint64_t sec_end, uint64_t map, uint64_t *cleared, struct err *e)
 {
-	uint64_t ps = job->kv->page_size, size = (uint64_t)kf_val(&job->kv->k, KF_SIZE_page);
+	struct kview *kv = &r->kn->kv;
+	uint64_t ps = kv->page_size, size = (uint64_t)kf_val(&kv->k, KF_SIZE_page);
 	uint64_t lo = start > first ? start : first, hi = end < sec_end ? end : sec_end;
 	uint64_t va = (map + (lo - first) * size + ps - 1) & ~(ps - 1);
 
@@ -201,11 +153,11 @@ static int vmemmap_run(struct dump_job *job, const uint8_t *bm, uint64_t start, 
 		uint64_t pa;
 		int rc;
 
-		if (p0 < start || p1 >= end || bm_count_range(bm, p0 - start, p1 + 1 - start))
+		if (p0 < start || p1 >= end || bm_count_range(r->wbm, p0 - start, p1 + 1 - start))
 			continue;
-		if (kview_vtop(job->kv, va, &pa, NULL, e) < 0)
+		if (kview_vtop(kv, va, &pa, NULL, e) < 0)
 			return -1;
-		rc = clear_in_work_file(job, pa / ps, e);
+		rc = bm2_clear(r->bm2, pa / ps, e);
 		if (rc < 0)
 			return -1;
 		*cleared += (uint64_t)rc;
@@ -213,85 +165,71 @@ static int vmemmap_run(struct dump_job *job, const uint8_t *bm, uint64_t start, 
 	return 0;
 }
 
-int dump_exclude_vmemmap(struct dump_job *job, struct err *e)
+static int exclude_vmemmap(struct dump_run *r, struct err *e)
 {
-	size_t cap = dump_window_bytes(0, job->window_pfns);
-	uint8_t *bm = malloc(cap);
-	uint64_t start, cleared = 0;
-	int rc = -1;
+	const struct dump_plan *p = r->plan;
+	struct window_iter it;
+	uint64_t cleared = 0;
 
-	if (!bm)
-		return err_set(e, "out of memory");
-	if (job->keep != BM2_WORK_FILE || !job->mm || !kf_have(&job->kv->k, KF_SIZE_page)) {
-		free(bm);
-		return err_set(e, "-e needs --work-dir and the kernel's mem_map");
-	}
-	for (start = 0; start < job->max_mapnr; start += job->window_pfns) {
-		uint64_t end = start + job->window_pfns < job->max_mapnr
-			? start + job->window_pfns : job->max_mapnr;
-		uint64_t pfn = start;
+	window_begin(&it, p->window_pfns, p->max_mapnr, 0, p->max_mapnr);
+	while (window_next(&it)) {
+		uint64_t pfn = it.start;
 
-		if (dump_window_bitmap(job, start, end, bm, e) < 0)
-			goto out;
-		while (pfn < end) {
+		if (bm2_get(r->bm2, it.start, it.end, r->wbm, e) < 0)
+			return -1;
+		while (pfn < it.end) {
 			uint64_t first, sec_end, map;
 
-			if (memmap_lookup(job->mm, pfn, &first, &sec_end, &map, e) < 0)
-				goto out;
+			if (memmap_lookup(r->kn->mm, pfn, &first, &sec_end, &map, e) < 0)
+				return -1;
 			if (sec_end <= pfn)
 				break;
-			if (map && vmemmap_run(job, bm, start, end, first, sec_end, map, &cleared, e) < 0)
-				goto out;
+			if (map && vmemmap_run(r, it.start, it.end, first, sec_end, map, &cleared, e) < 0)
+				return -1;
 			pfn = sec_end;
 		}
 	}
 	log_debug("-e: %llu pages of struct pages left out\n", (unsigned long long)cleared);
-	job->num_dumpable -= cleared;
-	rc = 0;
-	if (job->bm2_offset != UINT64_MAX)
-		for (start = 0; start < job->max_mapnr && rc == 0; start += job->window_pfns) {
-			uint64_t end = start + job->window_pfns < job->max_mapnr
-				? start + job->window_pfns : job->max_mapnr;
-
-			rc = dump_window_bitmap(job, start, end, bm, e);
-			if (rc == 0)
-				rc = sink_write(job->sink, job->bm2_offset + start / 8, bm,
-						dump_window_bytes(start, end), e);
-		}
-out:
-	free(bm);
-	return rc;
+	r->num_dumpable -= cleared;
+	return 0;
 }
 
-void dump_begin_page_pass(struct dump_job *job)
+int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct err *e)
 {
-	if (job->keep == BM2_REBUILD)
-		filter_begin_pass(job->filter, false);
+	const struct dump_plan *p = r->plan;
+	struct window_iter it;
+
+	window_begin(&it, p->window_pfns, p->max_mapnr, r->part_start, r->part_end);
+	while (window_next(&it)) {
+		uint64_t a = r->part_start > it.start ? r->part_start : it.start;
+		uint64_t b = r->part_end < it.end ? r->part_end : it.end;
+		uint64_t i;
+
+		if (bm2_get(r->bm2, it.start, it.end, r->wbm, e) < 0)
+			return -1;
+		for (i = bm_next_set(r->wbm, a - it.start, b - it.start); i < b - it.start;
+		     i = bm_next_set(r->wbm, i + 1, b - it.start))
+			if (fn(ctx, it.start + i, e) < 0)
+				return -1;
+	}
+	return 0;
 }
 
-int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8_t *bm,
-		       struct err *e)
+int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e)
 {
-	size_t len = dump_window_bytes(start, end);
-	uint64_t off = start / 8;
+	const struct dump_plan *p = r->plan;
 
-	switch (job->keep) {
-	case BM2_IN_OUTPUT:
-		return sink_read(job->sink, job->bm2_offset + off, bm, len, e);
-	case BM2_WORK_FILE: {
-		ssize_t n = pread(job->work_fd, bm, len, (off_t)off);
-
-		if (n != (ssize_t)len)
-			return err_errno(e, n < 0 ? errno : EIO, "%s: work file read", job->work_where);
+	if (pfn >= p->max_mapnr) {
+		*yes = false;
 		return 0;
 	}
-	default:
-		return build_window(job, start, end, bm, false, e);
+	if (pfn < r->wbm_start || pfn >= r->wbm_end) {
+		window_at(p->window_pfns, p->max_mapnr, pfn, &r->wbm_start, &r->wbm_end);
+		if (bm2_get(r->bm2, r->wbm_start, r->wbm_end, r->wbm, e) < 0) {
+			r->wbm_start = r->wbm_end = 0;
+			return -1;
+		}
 	}
-}
-
-bool dump_page_is_zero(const uint8_t *page, unsigned size)
-{
-	/* Every byte equals the first, and the first is zero: libc's memcmp is vectorised. */
-	return page[0] == 0 && memcmp(page, page + 1, size - 1) == 0;
+	*yes = bm_test(r->wbm, pfn - r->wbm_start);
+	return 0;
 }

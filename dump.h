@@ -1,20 +1,21 @@
 /*
  * dump.h - one run of filtering and writing, shared by the output formats.
  *
- * A dump_job is filled by makedumpfile.c; the writers (out_kdump.c,
- * out_elf.c) use the window helpers here.  The mem_map is scanned once per
- * run: the filter pass builds each window's 2nd bitmap and keeps it where
- * the page pass can read it back, in the output file itself (the kdump
- * format has the bitmap at a fixed place) or in a work file (--work-dir,
- * and always for ELF output, which has no bitmap of its own).
+ * A dump_run ties a plan (read-only) to the things that have state while
+ * the dump is written: the kernel, the output sink, the filter, the kept
+ * 2nd bitmap (bm2store.h), the page counts (owned by whoever started the
+ * run and handed down) and one window bitmap buffer that every pass uses.
  *
- * Why the page pass needs the bitmap again: page data start after the
- * table of descriptors, one per dumped page, so no page can be placed
- * before every window's bitmap is known.  A flattened stream on a pipe (-F)
- * cannot be read back, and keeping the bitmap in memory would make memory
- * grow with the dumped machine's RAM; there, unless --work-dir gives a
- * place for it, the page pass rebuilds each window (a second scan of
- * mem_map, 64 bytes per 4 KiB page, as upstream does for every output).
+ * The mem_map is scanned once per run: the filter pass builds each
+ * window's 2nd bitmap and puts it in the store, from which the page pass
+ * reads it back.  Why the page pass needs the bitmap again: page data
+ * start after the table of descriptors, one per dumped page, so no page
+ * can be placed before every window's bitmap is known.  A flattened stream
+ * on a pipe (-F) cannot be read back, and keeping the bitmap in memory
+ * would make memory grow with the dumped machine's RAM; there, unless
+ * --work-dir gives a place for it, the page pass rebuilds each window (a
+ * second scan of mem_map, 64 bytes per 4 KiB page, as upstream does for
+ * every output).
  */
 #ifndef MDF_DUMP_H
 #define MDF_DUMP_H
@@ -22,81 +23,55 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "compress.h"
+#include "bm2store.h"
 #include "err.h"
 #include "filter.h"
-#include "kview.h"
+#include "kernel.h"
+#include "plan.h"
 #include "sink.h"
-#include "vmcore.h"
 
-enum bm2_keep { BM2_IN_OUTPUT, BM2_WORK_FILE, BM2_REBUILD };
-
-struct dump_job {
-	/* inputs, set by the caller */
-	struct vmcore *vc;
-	struct kview *kv;
-	struct filter *filter;
+struct dump_run {
+	const struct dump_plan *plan;
+	struct kernel *kn;
 	struct sink *sink;
-	int dump_level;
-	enum codec_id codec;
-	uint64_t max_mapnr;
-	uint64_t window_pfns;		/* a multiple of 8 */
-	unsigned num_threads;
-	const char *work_dir;
-	unsigned block_order;		/* -b: write in chunks of 2^order pages */
-	uint64_t split_start, split_end;	/* --split part, else 0, max_mapnr */
-	bool split;
-	bool exclude_zero_in_bitmap;	/* ELF: zero pages leave the 2nd bitmap */
-	bool exclude_vmemmap;		/* -e: struct pages of excluded pages leave too */
-	struct memmap *mm;		/* for -e */
-
-	/* kept 2nd bitmap */
-	enum bm2_keep keep;
-	uint64_t bm2_offset;		/* where window bits go in the output or work file */
-	int work_fd;
-	char work_where[256];		/* the work file's directory, for messages */
+	struct dump_counts *counts;	/* the caller's; formats add zero pages */
+	struct filter *filter;
+	struct bm2_store *bm2;		/* from dump_open_bitmap() */
+	uint8_t *wbm;			/* one window's bitmap, for every pass */
+	uint64_t wbm_start, wbm_end;	/* the window dump_is_kept() holds in wbm */
+	uint64_t part_start, part_end;	/* the pfns this output holds: all, or a --split part */
 
 	/* results */
-	uint64_t num_dumpable;		/* set bits of the 2nd bitmap in [split_start, split_end) */
+	uint64_t num_dumpable;		/* set bits of the 2nd bitmap in [part_start, part_end) */
 	uint64_t num_written;
 	bool incomplete;		/* the output ran out of space (or -L): saved part only */
 };
 
-/* Bytes of a window bitmap. */
-static inline size_t dump_window_bytes(uint64_t start, uint64_t end)
-{
-	return (size_t)((end - start + 7) / 8);
-}
+/* Start a run: the filter and the window buffer.  counts is added to, never reset. */
+int dump_run_open(struct dump_run *r, const struct dump_plan *plan, struct kernel *kn,
+		  struct sink *sink, struct dump_counts *counts, struct err *e);
+void dump_run_close(struct dump_run *r);
 
 /*
- * Decide where the 2nd bitmap is kept: at bm2_offset in the output when
- * it can be read back, else a work file (--work-dir), else rebuilt.  A
- * format without a bitmap (bm2_offset UINT64_MAX, ELF) always uses a work
- * file: in --work-dir, else beside the output, else in $TMPDIR or /tmp.
+ * Open the 2nd bitmap's store where the plan says (home overrides it for
+ * a --split part, which reads its copy in its own file); out_off is where
+ * the format keeps its own 2nd bitmap, or BM2_NO_OFFSET.
  */
-int dump_keep_bitmap(struct dump_job *job, uint64_t bm2_offset, struct err *e);
-void dump_release_bitmap(struct dump_job *job);
+int dump_open_bitmap(struct dump_run *r, enum bm2_home home, uint64_t out_off, struct err *e);
 
 /*
- * The filter pass: every window's 2nd bitmap, written where it is kept;
- * counts job->num_dumpable.  also_write: additionally write each window to
- * bm2_offset in the output (it is part of the format) even when rebuilt.
+ * The filter pass: for every window, the 1st bitmap when the format has
+ * one (written at bm1_off, else BM2_NO_OFFSET), then the 2nd bitmap into
+ * the store; counts r->num_dumpable.  With -e, then leaves out each page
+ * of struct pages that describes only pages left out, and publishes the
+ * result to the format's bitmap.
  */
-int dump_filter_pass(struct dump_job *job, bool also_write, struct err *e);
-/*
- * -e: leave out each page of struct pages that describes only pages left
- * out.  Needs the bitmap in a work file (it changes bits outside the
- * window being looked at); recounts job->num_dumpable.  Then, when the
- * format has its bitmap at bm2_offset, copies the result there.
- */
-int dump_exclude_vmemmap(struct dump_job *job, struct err *e);
-/* The 2nd bitmap of one window during the page pass (windows in order). */
-int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8_t *bm,
-		       struct err *e);
-/* Start the page pass (resets the rebuild state). */
-void dump_begin_page_pass(struct dump_job *job);
+int dump_filter_pass(struct dump_run *r, uint64_t bm1_off, struct err *e);
 
-/* Is the page all zeros? */
-bool dump_page_is_zero(const uint8_t *page, unsigned size);
+/* The page pass: call fn for every pfn of [part_start, part_end) in the 2nd bitmap, in order. */
+typedef int (*dump_page_fn)(void *ctx, uint64_t pfn, struct err *e);
+int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct err *e);
+/* Is pfn in the 2nd bitmap?  For walks in ascending pfn order (ELF). */
+int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e);
 
 #endif

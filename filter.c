@@ -18,14 +18,15 @@ struct filter {
 	struct kview *kv;
 	struct memmap *mm;
 	struct page_rules rules;
-	struct dump_counts counts;
+	struct dump_counts *counts;	/* the run's */
 	bool counting;
 	struct carry carry;
 	uint8_t *batch;		/* (BATCH_PAGES + 1) struct pages */
 	uint64_t first_bad_pfn, first_bad_order;
 };
 
-struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level, struct err *e)
+struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
+			  struct dump_counts *counts, struct err *e)
 {
 	struct filter *f = calloc(1, sizeof(*f));
 
@@ -35,6 +36,7 @@ struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level, s
 	}
 	f->kv = kv;
 	f->mm = mm;
+	f->counts = counts;
 	if (kv->have_facts &&
 	    pagerules_init(&f->rules, &kv->k, kv->ptr_size, kv->big_endian, dump_level, e) < 0)
 		goto fail;
@@ -77,9 +79,6 @@ void filter_free(struct filter *f)
 	free(f);
 }
 
-const struct dump_counts *filter_counts(const struct filter *f) { return &f->counts; }
-struct dump_counts *filter_counts_mut(struct filter *f) { return &f->counts; }
-
 void filter_begin_pass(struct filter *f, bool count)
 {
 	f->counting = count;
@@ -88,9 +87,9 @@ void filter_begin_pass(struct filter *f, bool count)
 
 void filter_end_pass(struct filter *f)
 {
-	if (f->counting && f->counts.bad_order)
+	if (f->counting && f->counts->bad_order)
 		log_msg("WARNING: %" PRIu64 " page(s) marked free had an invalid buddy order and were kept (first: pfn=0x%" PRIx64 ", order=%" PRIu64 ", max order=%u).\n",
-			f->counts.bad_order, f->first_bad_pfn, f->first_bad_order,
+			f->counts->bad_order, f->first_bad_pfn, f->first_bad_order,
 			f->rules.max_order);
 }
 
@@ -101,12 +100,12 @@ static void count(struct filter *f, enum page_class cls, uint64_t n)
 	if (!f->counting || !n)
 		return;
 	switch (cls) {
-	case PC_FREE: c = &f->counts.free; break;
-	case PC_CACHE: c = &f->counts.cache; break;
-	case PC_CACHE_PRIVATE: c = &f->counts.cache_private; break;
-	case PC_USER: c = &f->counts.user; break;
-	case PC_HWPOISON: c = &f->counts.hwpoison; break;
-	case PC_OFFLINE: c = &f->counts.offline; break;
+	case PC_FREE: c = &f->counts->free; break;
+	case PC_CACHE: c = &f->counts->cache; break;
+	case PC_CACHE_PRIVATE: c = &f->counts->cache_private; break;
+	case PC_USER: c = &f->counts->user; break;
+	case PC_HWPOISON: c = &f->counts->hwpoison; break;
+	case PC_OFFLINE: c = &f->counts->offline; break;
 	default: return;
 	}
 	*c += n;
@@ -128,7 +127,7 @@ static void note_bad_order(struct filter *f, uint64_t pfn, uint64_t order)
 {
 	if (!f->counting)
 		return;
-	if (!f->counts.bad_order++) {
+	if (!f->counts->bad_order++) {
 		f->first_bad_pfn = pfn;
 		f->first_bad_order = order;
 	}
@@ -187,7 +186,7 @@ static uint64_t scan_run(struct filter *f, uint64_t start, uint64_t end, uint8_t
 				continue;
 			if (partial && bad[i]) {
 				if (f->counting)
-					f->counts.unreadable++;
+					f->counts->unreadable++;
 				continue;
 			}
 			pagerules_decode(&f->rules, page, next, p, &v);
@@ -369,8 +368,6 @@ int filter_window(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm, s
 {
 	uint64_t pfn = start;
 
-	if (vmcore_window_bits(f->kv->vc, start, end, bm, true, e) < 0)
-		return -1;
 	if (f->carry.end > start) {
 		uint64_t to = f->carry.end < end ? f->carry.end : end;
 

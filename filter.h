@@ -28,7 +28,9 @@ struct dump_counts {
 
 struct filter;
 
-struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level, struct err *e);
+/* counts: the run's, added to by every counting pass. */
+struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
+			  struct dump_counts *counts, struct err *e);
 void filter_free(struct filter *f);
 
 /*
@@ -37,11 +39,12 @@ void filter_free(struct filter *f);
  * kept, does not count again).
  */
 void filter_begin_pass(struct filter *f, bool count);
-/* bm: (end - start + 7) / 8 bytes; start a multiple of 8. */
+/*
+ * bm: (end - start + 7) / 8 bytes, start a multiple of 8, holding the
+ * window's pages that have data in the dump; the pages the dump level
+ * excludes are cleared.
+ */
 int filter_window(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm, struct err *e);
 void filter_end_pass(struct filter *f);
-
-const struct dump_counts *filter_counts(const struct filter *f);
-struct dump_counts *filter_counts_mut(struct filter *f);
 
 #endif

@@ -10,15 +10,14 @@
 #include "makedumpfile.h"
 #include "cli.h"
 #include "dmesg.h"
-#include "dump.h"
 #include "dwarf_info.h"
-#include "filter.h"
-#include "kview.h"
+#include "dump.h"
+#include "kernel.h"
 #include "log.h"
-#include "memmap.h"
 #include "memusage.h"
 #include "out_elf.h"
 #include "out_kdump.h"
+#include "plan.h"
 #include "report.h"
 #include "sink.h"
 #include "split.h"
@@ -41,44 +40,6 @@ static void print_err(const struct err *e)
 
 /* ---- kernel knowledge ---------------------------------------------------- */
 
-/*
- * Facts come from -x (DWARF) or -i (text) first, then the dump's own
- * VMCOREINFO note fills what they left absent.  Their symbols are moved by
- * the dump's KASLR offset (KERNELOFFSET), less any offset the -i text was
- * written with.
- */
-static int load_facts(const struct options *o, struct vmcore *vc, struct kview *kv,
-		      struct err *e)
-{
-	size_t len;
-	const char *note = vmcore_vmcoreinfo(vc, &len, NULL);
-	const char *given = o->vmlinux ? o->vmlinux : o->vmcoreinfo_in;
-	struct kfacts *k = &kv->k, from_note;
-
-	memset(k, 0, sizeof(*k));
-	memset(&from_note, 0, sizeof(from_note));
-	if (note && vmci_parse(note, len, "VMCOREINFO note", &from_note, e) < 0)
-		return err_prefix(e, "%s", vmcore_path(vc));
-	if (o->vmlinux && dwinfo_read(o->vmlinux, k, e) < 0)
-		return -1;
-	if (o->vmcoreinfo_in && vmci_parse_file(o->vmcoreinfo_in, k, e) < 0)
-		return -1;
-	if (given) {
-		int64_t written_with = k->have_kerneloffset ? (int64_t)k->kerneloffset : 0;
-
-		kf_shift_symbols(k, (int64_t)from_note.kerneloffset - written_with);
-		k->have_kerneloffset = from_note.have_kerneloffset;
-		k->kerneloffset = from_note.kerneloffset;
-		if (note && strcmp(from_note.release, k->release) != 0)
-			return err_set_code(e, ERR_RELEASE,
-					    "check_release: %s (%s) and %s (%s) don't match.",
-					    given, k->release, vmcore_path(vc), from_note.release);
-	}
-	kf_fill(k, &from_note);
-	kv->have_facts = k->release[0] != 0;
-	return 0;
-}
-
 /* The highest level of -d A,B,C: what the kernel facts must allow. */
 static int max_dump_level(const struct options *o)
 {
@@ -89,28 +50,17 @@ static int max_dump_level(const struct options *o)
 	return m;
 }
 
-static int open_kernel(const struct options *o, struct vmcore *vc, struct kview *kv,
-		       struct err *e)
+static int open_kernel(const struct options *o, struct vmcore *vc, bool mem_map,
+		       struct kernel *kn, struct err *e)
 {
-	memset(kv, 0, sizeof(*kv));
-	if (load_facts(o, vc, kv, e) < 0)
-		return -1;
-	if (!kv->have_facts && max_dump_level(o) > 1)
-		return err_set(e, "%s doesn't contain vmcoreinfo: dump level %d needs -x VMLINUX or -i VMCOREINFO",
-			       vmcore_path(vc), max_dump_level(o));
-	if (kview_init(kv, vc, e) < 0)
-		return -1;
-	if (!kv->arch && (max_dump_level(o) > 1 || o->have_vtop ||
-			  o->mode == MODE_DMESG || o->mode == MODE_MEM_USAGE))
-		return err_set(e, "%s: unsupported architecture (ELF machine %u): only dump levels 0 and 1 work",
-			       vmcore_path(vc), vmcore_machine(vc));
-	if (log_on(ML_DEBUG) && kv->have_facts) {
-		log_debug("kernel facts (VMCOREINFO form):\n");
-		vmci_write(&kv->k, log_stream());
-	}
-	log_debug("page_size    : %u\nphys_base    : %" PRIx64 "\narch         : %s\n",
-		  kv->page_size, kv->phys_base, kv->arch ? kv->arch->name : "unknown");
-	return 0;
+	struct kernel_needs need = {
+		.vmlinux = o->vmlinux, .vmcoreinfo = o->vmcoreinfo_in,
+		.max_dump_level = max_dump_level(o),
+		.translation = o->have_vtop || o->mode == MODE_DMESG || o->mode == MODE_MEM_USAGE,
+		.mem_map = mem_map,
+	};
+
+	return kernel_open(kn, vc, &need, e);
 }
 
 static int print_vtop(struct kview *kv, uint64_t va, struct err *e)
@@ -148,9 +98,7 @@ static struct sink *open_output(const struct options *o, const char *path, struc
 
 struct dump_setup {
 	struct vmcore *vc;
-	struct kview kv;
-	struct memmap *mm;
-	uint64_t max_mapnr;
+	struct kernel kn;
 };
 
 static int setup_dump(const struct options *o, struct dump_setup *ds, struct err *e)
@@ -158,79 +106,77 @@ static int setup_dump(const struct options *o, struct dump_setup *ds, struct err
 	ds->vc = vmcore_open(o->vmcore, !o->non_mmap, e);
 	if (!ds->vc)
 		return -1;
-	if (open_kernel(o, ds->vc, &ds->kv, e) < 0)
+	if (open_kernel(o, ds->vc, true, &ds->kn, e) < 0)
 		return -1;
-	ds->max_mapnr = vmcore_max_pfn(ds->vc);
-	if (ds->kv.have_facts && ds->kv.arch) {
-		ds->mm = memmap_open(&ds->kv, ds->max_mapnr, e);
-		if (!ds->mm)
-			return -1;
-		ds->max_mapnr = memmap_max_pfn(ds->mm);
-		log_debug("Memory type  : %s\nmax_mapnr    : %" PRIx64 "\n",
-			  memmap_model_name(memmap_model(ds->mm)), ds->max_mapnr);
-	}
-	if (vmcore_kind(ds->vc) == VMCORE_KDUMP)
-		ds->max_mapnr = vmcore_max_pfn(ds->vc);
-	if (o->have_vtop && print_vtop(&ds->kv, o->vtop_addr, e) < 0)
+	if (o->have_vtop && print_vtop(&ds->kn.kv, o->vtop_addr, e) < 0)
 		return -1;
 	return 0;
 }
 
 static void teardown_dump(struct dump_setup *ds)
 {
-	memmap_close(ds->mm);
-	kview_fini(&ds->kv);
+	kernel_close(&ds->kn);
 	vmcore_close(ds->vc);
 }
 
-/* One attempt at one dump level.  Returns 0, or -1 with e (ERR_NOSPC: out of space). */
-static int write_dump(const struct options *o, struct dump_setup *ds, int level,
-		      struct report *rep, struct err *e)
+/* Write through the plan's format; the report gets what the run counted. */
+static int write_format(struct dump_run *r, struct report *rep, struct err *e)
 {
-	struct dump_job job;
 	int rc;
 
-	memset(&job, 0, sizeof(job));
-	job.vc = ds->vc;
-	job.kv = &ds->kv;
-	job.dump_level = level | vmcore_input_dump_level(ds->vc);
-	job.codec = o->codec;
-	job.max_mapnr = ds->max_mapnr;
-	job.window_pfns = cli_window_pfns(o, ds->max_mapnr);
-	job.num_threads = cli_threads(o);
-	job.work_dir = o->work_dir;
-	job.block_order = (unsigned)o->block_order;
-	job.split_end = ds->max_mapnr;
-	job.exclude_vmemmap = o->exclude_vmemmap;
-	job.mm = ds->mm;
-	if (job.dump_level != level)
-		log_msg("dump_level is changed to %d, because %s was created by dump_level(%d).\n",
-			job.dump_level, o->vmcore, vmcore_input_dump_level(ds->vc));
-	job.filter = filter_new(&ds->kv, ds->mm, job.dump_level, e);
-	if (!job.filter)
+	if (r->plan->format == OUT_ELF)
+		rc = out_elf_write(r, &rep->elf_excluded, e);
+	else
+		rc = out_kdump_write(r, e);
+	rep->write_bytes = sink_bytes_written(r->sink);
+	return rc;
+}
+
+/* One attempt of a single-file dump.  Returns 0, or -1 with e (ERR_NOSPC: out of space). */
+static int write_dump(const struct options *o, struct kernel *kn, const struct dump_plan *p,
+		      struct report *rep, struct err *e)
+{
+	struct dump_counts counts = { 0 };
+	struct dump_run r;
+	struct sink *sink;
+	int rc;
+
+	sink = open_output(o, o->outputs ? o->outputs[0] : NULL, e);
+	if (!sink)
 		return -1;
-	job.sink = open_output(o, o->outputs ? o->outputs[0] : NULL, e);
-	if (!job.sink) {
-		filter_free(job.filter);
+	if (dump_run_open(&r, p, kn, sink, &counts, e) < 0) {
+		sink_discard(sink);
 		return -1;
 	}
-	rc = o->elf ? out_elf_write(&job, rep, e) : out_kdump_write(&job, e);
-	rep->counts = *filter_counts(job.filter);
-	rep->original = vmcore_original_pages(ds->vc, ds->max_mapnr);
-	rep->max_mapnr = ds->max_mapnr;
-	rep->write_bytes = sink_bytes_written(job.sink);
-	filter_free(job.filter);
-	if (rc < 0 && !job.incomplete) {
-		sink_discard(job.sink);
+	rc = write_format(&r, rep, e);
+	rep->counts = counts;
+	dump_run_close(&r);
+	if (rc < 0 && !r.incomplete) {
+		sink_discard(sink);
 		return -1;
 	}
 	if (rc < 0) {
 		struct err ignore;
 
-		sink_close(job.sink, &ignore);
+		sink_close(sink, &ignore);
 		return -1;
 	}
-	return sink_close(job.sink, e);
+	return sink_close(sink, e);
+}
+
+/* One attempt at one dump level of -d A,B,C. */
+static int attempt(const struct options *o, struct kernel *kn, int level, struct report *rep,
+		   struct err *e)
+{
+	struct dump_plan plan;
+
+	if (plan_dump(&plan, o, kn, level, e) < 0)
+		return -1;
+	rep->original = vmcore_original_pages(kn->vc, plan.max_mapnr);
+	rep->max_mapnr = plan.max_mapnr;
+	if (plan.nparts)
+		return split_write(o, kn, &plan, rep, e);
+	return write_dump(o, kn, &plan, rep, e);
 }
 
 static int run_dump(const struct options *o)
@@ -248,10 +194,7 @@ static int run_dump(const struct options *o)
 	for (i = 0; i < o->num_dump_levels; i++) {
 		if (i > 0)
 			log_msg("Retry to create a dumpfile by dump_level(%d).\n", o->dump_levels[i]);
-		if (o->split)
-			rc = split_write(o, &ds.kv, ds.mm, ds.max_mapnr, o->dump_levels[i], &rep, &e);
-		else
-			rc = write_dump(o, &ds, o->dump_levels[i], &rep, &e);
+		rc = attempt(o, &ds.kn, o->dump_levels[i], &rep, &e);
 		if (rc == 0 || e.code != ERR_NOSPC || o->flatten || o->dry_run ||
 		    i + 1 == o->num_dump_levels)
 			break;
@@ -331,8 +274,8 @@ static int run_dmesg(const struct options *o)
 
 	memset(&ds, 0, sizeof(ds));
 	ds.vc = vmcore_open(o->vmcore, !o->non_mmap, &e);
-	if (ds.vc && open_kernel(o, ds.vc, &ds.kv, &e) == 0 &&
-	    dmesg_save(&ds.kv, o->outputs[0], o->partial_dmesg, o->force, &e) == 0) {
+	if (ds.vc && open_kernel(o, ds.vc, false, &ds.kn, &e) == 0 &&
+	    dmesg_save(&ds.kn.kv, o->outputs[0], o->partial_dmesg, o->force, &e) == 0) {
 		log_msg("\nThe dmesg log is saved to %s.\n", o->outputs[0]);
 		rc = EXIT_COMPLETED;
 	} else {
@@ -351,7 +294,7 @@ static int run_mem_usage(const struct options *o)
 	int rc = EXIT_FAILED;
 
 	memset(&ds, 0, sizeof(ds));
-	if (setup_dump(o, &ds, &e) == 0 && memusage_show(&ds.kv, ds.mm, ds.max_mapnr, &e) == 0)
+	if (setup_dump(o, &ds, &e) == 0 && memusage_show(&ds.kn, &e) == 0)
 		rc = EXIT_COMPLETED;
 	else
 		print_err(&e);

@@ -8,9 +8,8 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "kview.h"
-#include "memmap.h"
+#include "kernel.h"
 
-int memusage_show(struct kview *kv, struct memmap *mm, uint64_t max_mapnr, struct err *e);
+int memusage_show(struct kernel *kn, struct err *e);
 
 #endif

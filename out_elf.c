@@ -11,7 +11,7 @@
 #define PFN_EXCLUDED 256
 
 struct elf_writer {
-	struct dump_job *job;
+	struct dump_run *r;
 	GElf_Ehdr eh;
 	GElf_Phdr note;
 	int cls;
@@ -22,32 +22,10 @@ struct elf_writer {
 	uint64_t phdr_off, note_off, data_off;
 	uint64_t next_phdr;		/* index of the next PT_LOAD header */
 	struct sink_stream data;
-	uint8_t *bm;			/* 2nd bitmap window */
-	uint64_t bm_start, bm_end;	/* pfns the window holds */
 	uint64_t elf_excluded;
 	uint8_t *copybuf;
 	uint64_t durable, fix_pos;	/* out of space: what reached the file */
 };
-
-/* Is pfn in the 2nd bitmap?  Windows are read as the walk moves on. */
-static int dumpable(struct elf_writer *w, uint64_t pfn, bool *yes, struct err *e)
-{
-	struct dump_job *job = w->job;
-
-	if (pfn >= job->max_mapnr) {
-		*yes = false;
-		return 0;
-	}
-	if (pfn < w->bm_start || pfn >= w->bm_end) {
-		w->bm_start = pfn & ~(uint64_t)7;
-		w->bm_end = w->bm_start + job->window_pfns < job->max_mapnr
-			? w->bm_start + job->window_pfns : job->max_mapnr;
-		if (dump_window_bitmap(job, w->bm_start, w->bm_end, w->bm, e) < 0)
-			return -1;
-	}
-	*yes = bm_test(w->bm, pfn - w->bm_start);
-	return 0;
-}
 
 /* One output PT_LOAD being grown along an input segment. */
 struct piece {
@@ -66,7 +44,7 @@ typedef int (*load_fn)(struct elf_writer *w, const GElf_Phdr *ph, bool last, str
 static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn emit,
 		       struct err *e)
 {
-	uint64_t ps = w->job->kv->page_size;
+	uint64_t ps = w->r->kn->kv.page_size;
 	uint64_t pfn = s->paddr / ps, pfn_end = (s->paddr + s->memsz) / ps;
 	uint64_t head = ps - s->paddr % ps, tail = (s->paddr + s->memsz) % ps, excluded = 0;
 	struct piece p;
@@ -87,7 +65,7 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 		uint64_t size = (pfn == pfn_end - 1 && tail) ? tail : ps;
 		bool keep;
 
-		if (dumpable(w, pfn, &keep, e) < 0)
+		if (dump_is_kept(w->r, pfn, &keep, e) < 0)
 			return -1;
 		if (!keep) {
 			excluded++;
@@ -185,7 +163,7 @@ static int write_phdr(struct elf_writer *w, uint64_t index, const GElf_Phdr *ph,
 
 	if (to_file(w, ELF_T_PHDR, ph, b, w->phdr_size, e) < 0)
 		return -1;
-	return sink_write(w->job->sink, w->phdr_off + index * w->phdr_size, b, w->phdr_size, e);
+	return sink_write(w->r->sink, w->phdr_off + index * w->phdr_size, b, w->phdr_size, e);
 }
 
 static int write_ehdr(struct elf_writer *w, bool incomplete, struct err *e)
@@ -210,7 +188,7 @@ static int write_ehdr(struct elf_writer *w, bool incomplete, struct err *e)
 		eh.e_flags |= ELF_FLAG_INCOMPLETE;
 	if (to_file(w, ELF_T_EHDR, &eh, b, w->ehdr_size, e) < 0)
 		return -1;
-	return sink_write(w->job->sink, 0, b, w->ehdr_size, e);
+	return sink_write(w->r->sink, 0, b, w->ehdr_size, e);
 }
 
 /* Section 0 carries the real program header count when it exceeds 0xfffe. */
@@ -225,7 +203,7 @@ static int write_section0(struct elf_writer *w, struct err *e)
 	memset(b, 0, sizeof(b));
 	for (i = 0; i < 4; i++)
 		b[info_at + (w->encoding == ELFDATA2MSB ? 3 - i : i)] = (uint8_t)(phnum >> (8 * i));
-	return sink_write(w->job->sink, w->ehdr_size, b, n, e);
+	return sink_write(w->r->sink, w->ehdr_size, b, n, e);
 }
 
 static int copy_data(struct elf_writer *w, uint64_t paddr, uint64_t len, struct err *e)
@@ -233,12 +211,12 @@ static int copy_data(struct elf_writer *w, uint64_t paddr, uint64_t len, struct 
 	while (len) {
 		size_t n = len < (1u << 20) ? (size_t)len : (1u << 20);
 
-		if (vmcore_read_phys(w->job->vc, paddr, w->copybuf, n, e) < 0 ||
+		if (vmcore_read_phys(w->r->kn->vc, paddr, w->copybuf, n, e) < 0 ||
 		    sink_stream_put(&w->data, w->copybuf, n, e) < 0)
 			return -1;
 		paddr += n;
 		len -= n;
-		w->job->num_written += n / w->job->kv->page_size;
+		w->r->num_written += n / w->r->kn->kv.page_size;
 	}
 	return 0;
 }
@@ -260,7 +238,7 @@ static int write_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, stru
  */
 static int fix_load(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e)
 {
-	uint64_t ps = w->job->kv->page_size;
+	uint64_t ps = w->r->kn->kv.page_size;
 	GElf_Phdr out = *ph;
 
 	out.p_offset = (ph->p_filesz || last) ? w->fix_pos : 0;
@@ -281,26 +259,24 @@ static void save_what_fits(struct elf_writer *w)
 	w->data.len = 0;
 	w->fix_pos = w->data_off;
 	w->next_phdr = 0;
-	w->bm_start = w->bm_end = 0;
-	for (i = 0; i < vmcore_nsegs(w->job->vc); i++)
-		if (cut_segment(w, vmcore_seg(w->job->vc, i), fix_load, &ignore) < 0)
+	for (i = 0; i < vmcore_nsegs(w->r->kn->vc); i++)
+		if (cut_segment(w, vmcore_seg(w->r->kn->vc, i), fix_load, &ignore) < 0)
 			return;
 }
 
 static int plan(struct elf_writer *w, struct err *e)
 {
-	struct dump_job *job = w->job;
+	struct vmcore *vc = w->r->kn->vc;
 	size_t i, note_len;
 
-	if (!vmcore_elf_headers(job->vc, &w->eh, &w->note))
-		return err_set(e, "%s: ELF output needs an ELF input with a PT_NOTE",
-			       vmcore_path(job->vc));
+	if (!vmcore_elf_headers(vc, &w->eh, &w->note))
+		return err_set(e, "%s: ELF output needs an ELF input with a PT_NOTE", vmcore_path(vc));
 	w->cls = w->eh.e_ident[EI_CLASS];
 	w->encoding = w->eh.e_ident[EI_DATA];
 	w->ehdr_size = w->cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	w->phdr_size = w->cls == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-	for (i = 0; i < vmcore_nsegs(job->vc); i++)
-		if (cut_segment(w, vmcore_seg(job->vc, i), count_load, e) < 0)
+	for (i = 0; i < vmcore_nsegs(vc); i++)
+		if (cut_segment(w, vmcore_seg(vc, i), count_load, e) < 0)
 			return -1;
 	w->extended = 1 + w->nloads >= PN_XNUM;
 	if (w->extended && w->cls != ELFCLASS64)
@@ -309,7 +285,7 @@ static int plan(struct elf_writer *w, struct err *e)
 	w->phdr_off = w->ehdr_size + (w->extended ? (w->cls == ELFCLASS64 ? sizeof(Elf64_Shdr)
 									 : sizeof(Elf32_Shdr)) : 0);
 	w->note_off = w->phdr_off + (1 + w->nloads) * w->phdr_size;
-	vmcore_notes(job->vc, &note_len);
+	vmcore_notes(vc, &note_len);
 	w->data_off = w->note_off + note_len;
 	w->elf_excluded = 0;
 	return 0;
@@ -318,25 +294,25 @@ static int plan(struct elf_writer *w, struct err *e)
 static int write_notes(struct elf_writer *w, struct err *e)
 {
 	size_t len;
-	const uint8_t *notes = vmcore_notes(w->job->vc, &len);
+	const uint8_t *notes = vmcore_notes(w->r->kn->vc, &len);
 	GElf_Phdr ph = w->note;
 
 	ph.p_offset = w->note_off;
 	ph.p_filesz = len;
 	if (write_phdr(w, 0, &ph, e) < 0)
 		return -1;
-	return sink_write(w->job->sink, w->note_off, notes, len, e);
+	return sink_write(w->r->sink, w->note_off, notes, len, e);
 }
 
 static int write_loads(struct elf_writer *w, struct err *e)
 {
-	struct dump_job *job = w->job;
+	struct vmcore *vc = w->r->kn->vc;
 	struct progress pr;
 	size_t i;
 
-	progress_begin(&pr, "Copying data", vmcore_nsegs(job->vc));
-	for (i = 0; i < vmcore_nsegs(job->vc); i++) {
-		if (cut_segment(w, vmcore_seg(job->vc, i), write_load, e) < 0)
+	progress_begin(&pr, "Copying data", vmcore_nsegs(vc));
+	for (i = 0; i < vmcore_nsegs(vc); i++) {
+		if (cut_segment(w, vmcore_seg(vc, i), write_load, e) < 0)
 			return -1;
 		progress_update(&pr, i + 1);
 	}
@@ -346,40 +322,34 @@ static int write_loads(struct elf_writer *w, struct err *e)
 	return 0;
 }
 
-int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
+int out_elf_write(struct dump_run *r, uint64_t *elf_excluded, struct err *e)
 {
 	struct elf_writer w;
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
-	w.job = job;
-	job->exclude_zero_in_bitmap = (job->dump_level & DL_ZERO) != 0;
-	w.bm = malloc(dump_window_bytes(0, job->window_pfns));
+	w.r = r;
 	w.copybuf = malloc(1u << 20);
-	if (!w.bm || !w.copybuf) {
+	if (!w.copybuf) {
 		err_set(e, "out of memory");
 		goto out;
 	}
-	if (dump_keep_bitmap(job, UINT64_MAX, e) < 0 || dump_filter_pass(job, false, e) < 0 ||
-	    (job->exclude_vmemmap && dump_exclude_vmemmap(job, e) < 0))
+	if (dump_open_bitmap(r, r->plan->bm2_home, BM2_NO_OFFSET, e) < 0 ||
+	    dump_filter_pass(r, BM2_NO_OFFSET, e) < 0 || plan(&w, e) < 0)
 		goto out;
-	dump_begin_page_pass(job);
-	if (plan(&w, e) < 0)
-		goto out;
-	if ((sink_rewritable(job->sink) && write_ehdr(&w, true, e) < 0) ||
+	if ((sink_rewritable(r->sink) && write_ehdr(&w, true, e) < 0) ||
 	    (w.extended && write_section0(&w, e) < 0) ||
 	    write_notes(&w, e) < 0)
 		goto out;
-	if (sink_stream_init(&w.data, job->sink, w.data_off, (size_t)job->kv->page_size << job->block_order, e) < 0)
+	if (sink_stream_init(&w.data, r->sink, w.data_off,
+			     (size_t)r->kn->kv.page_size << r->plan->block_order, e) < 0)
 		goto out;
-	w.bm_start = w.bm_end = 0;
-	dump_begin_page_pass(job);
 	if (write_loads(&w, e) < 0) {
 		struct err ignore;
 
 		if (e->code != ERR_NOSPC)
 			goto out;
-		job->incomplete = true;
+		r->incomplete = true;
 		save_what_fits(&w);
 		write_ehdr(&w, true, &ignore);
 		goto out;
@@ -388,10 +358,8 @@ int out_elf_write(struct dump_job *job, struct report *rep, struct err *e)
 		goto out;
 	rc = 0;
 out:
-	rep->elf_excluded = w.elf_excluded;
+	*elf_excluded = w.elf_excluded;
 	sink_stream_free(&w.data);
-	dump_release_bitmap(job);
-	free(w.bm);
 	free(w.copybuf);
 	return rc;
 }

@@ -10,10 +10,10 @@
 #define MDF_OUT_ELF_H
 
 #include "dump.h"
-#include "report.h"
 
 #define ELF_FLAG_INCOMPLETE 0x1
 
-int out_elf_write(struct dump_job *job, struct report *rep, struct err *e);
+/* *elf_excluded: pages inside segments left out of the file (the report's ELF line). */
+int out_elf_write(struct dump_run *r, uint64_t *elf_excluded, struct err *e);
 
 #endif

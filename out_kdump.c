@@ -4,6 +4,7 @@
 #include "bytes.h"
 #include "log.h"
 #include "pagepipe.h"
+#include "window.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -54,7 +55,7 @@ struct layout {
 };
 
 struct kdump_out {
-	struct dump_job *job;
+	struct dump_run *r;
 	struct layout lay;
 	bool be;
 	struct sink_stream pd, data;
@@ -62,6 +63,7 @@ struct kdump_out {
 	uint64_t durable_data;		/* data below this offset is on disk */
 	uint64_t saved;			/* pages an incomplete dump holds */
 	struct progress pr;
+	struct pagepipe *pp;		/* during the page pass */
 };
 
 static void put(uint8_t *b, unsigned off, unsigned width, uint64_t v, bool be)
@@ -69,11 +71,11 @@ static void put(uint8_t *b, unsigned off, unsigned width, uint64_t v, bool be)
 	st_uint(b + off, width, v, be);
 }
 
-static const struct hdr_abi *abi_for(const struct dump_job *job)
+static const struct hdr_abi *abi_for(const struct kernel *kn)
 {
-	if (job->kv->ptr_size == 8)
+	if (kn->kv.ptr_size == 8)
 		return &abi64;
-	return vmcore_machine(job->vc) == EM_386 ? &abi32_align4 : &abi32_align8;
+	return vmcore_machine(kn->vc) == EM_386 ? &abi32_align4 : &abi32_align8;
 }
 
 unsigned out_kdump_sub_header_size(unsigned word, unsigned machine)
@@ -96,16 +98,13 @@ void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word,
 	put(sub, a->s_end_pfn_64, 8, 0, big_endian);
 }
 
-static void plan_layout(struct dump_job *job, struct layout *lay)
+static void plan_layout(const struct dump_run *r, struct layout *lay)
 {
-	size_t vlen;
-
-	lay->abi = abi_for(job);
-	lay->bs = job->kv->page_size;
-	vmcore_notes(job->vc, &lay->note_len);
-	(void)vlen;
+	lay->abi = abi_for(r->kn);
+	lay->bs = r->kn->kv.page_size;
+	vmcore_notes(r->kn->vc, &lay->note_len);
 	lay->sub_hdr_blocks = (lay->abi->sub_size + lay->note_len + lay->bs - 1) / lay->bs;
-	lay->bitmap_bytes = ((job->max_mapnr + 7) / 8 + lay->bs - 1) / lay->bs * lay->bs;
+	lay->bitmap_bytes = ((r->plan->max_mapnr + 7) / 8 + lay->bs - 1) / lay->bs * lay->bs;
 	lay->bitmap_blocks = 2 * lay->bitmap_bytes / lay->bs;
 	lay->off_bm1 = (1 + lay->sub_hdr_blocks) * lay->bs;
 	lay->off_bm2 = lay->off_bm1 + lay->bitmap_bytes;
@@ -113,20 +112,20 @@ static void plan_layout(struct dump_job *job, struct layout *lay)
 }
 
 /* The dumped kernel's utsname, or zeros when it cannot be read. */
-static void read_utsname(struct dump_job *job, uint8_t *uts)
+static void read_utsname(struct kview *kv, uint8_t *uts)
 {
-	const struct kfacts *k = &job->kv->k;
+	const struct kfacts *k = &kv->k;
 	uint64_t va = 0;
 	struct err e;
 
 	memset(uts, 0, UTSNAME_LEN);
-	if (!job->kv->arch || !job->kv->have_facts)
+	if (!kv->arch || !kv->have_facts)
 		return;
 	if (kf_have(k, KF_SYM_system_utsname))
 		va = kf_addr(k, KF_SYM_system_utsname);
 	else if (kf_have(k, KF_SYM_init_uts_ns))
 		va = kf_addr(k, KF_SYM_init_uts_ns) + (uint64_t)kf_or(k, KF_OFF_uts_namespace_name, 4);
-	if (va && kview_read_virt(job->kv, va, uts, UTSNAME_LEN, &e) < 0) {
+	if (va && kview_read_virt(kv, va, uts, UTSNAME_LEN, &e) < 0) {
 		memset(uts, 0, UTSNAME_LEN);
 		log_msg("WARNING: the kernel's utsname is unreadable (%s); the header's utsname is left empty.\n",
 			e.msg);
@@ -135,44 +134,44 @@ static void read_utsname(struct dump_job *job, uint8_t *uts)
 
 static void build_main_header(struct kdump_out *w, uint32_t status, uint8_t *b)
 {
-	struct dump_job *job = w->job;
+	const struct dump_plan *p = w->r->plan;
 	const struct hdr_abi *a = w->lay.abi;
-	const struct kfacts *k = &job->kv->k;
-	uint64_t mapnr32 = job->max_mapnr > UINT32_MAX ? UINT32_MAX : job->max_mapnr;
+	const struct kfacts *k = &w->r->kn->kv.k;
+	uint64_t mapnr32 = p->max_mapnr > UINT32_MAX ? UINT32_MAX : p->max_mapnr;
 
 	memset(b, 0, a->main_size);
 	memcpy(b, KDUMP_SIGNATURE, 8);
 	put(b, 8, 4, KDUMP_HEADER_VERSION, w->be);
-	read_utsname(job, b + 12);
+	read_utsname(&w->r->kn->kv, b + 12);
 	put(b, a->tv_sec, a->word, k->have_crashtime ? (uint64_t)k->crashtime : 0, w->be);
 	put(b, a->status, 4, status, w->be);
 	put(b, a->status + 4, 4, w->lay.bs, w->be);
 	put(b, a->status + 8, 4, w->lay.sub_hdr_blocks, w->be);
 	put(b, a->status + 12, 4, w->lay.bitmap_blocks, w->be);
 	put(b, a->status + 16, 4, mapnr32, w->be);
-	put(b, a->status + 36, 4, vmcore_nr_cpus(job->vc), w->be);
+	put(b, a->status + 36, 4, vmcore_nr_cpus(w->r->kn->vc), w->be);
 }
 
 static void build_sub_header(struct kdump_out *w, uint8_t *b)
 {
-	struct dump_job *job = w->job;
+	const struct dump_run *r = w->r;
 	const struct hdr_abi *a = w->lay.abi;
 	uint64_t off_note = w->lay.bs + a->sub_size;
 	size_t vlen, voff;
 
 	memset(b, 0, a->sub_size);
-	put(b, a->s_phys_base, a->word, job->kv->phys_base, w->be);
-	put(b, a->s_dump_level, 4, (uint64_t)job->dump_level, w->be);
-	if (job->split) {
+	put(b, a->s_phys_base, a->word, r->kn->kv.phys_base, w->be);
+	put(b, a->s_dump_level, 4, (uint64_t)r->plan->dump_level, w->be);
+	if (r->plan->nparts) {
 		uint64_t lim = a->word == 8 ? UINT64_MAX : UINT32_MAX;
 
 		put(b, a->s_split, 4, 1, w->be);
-		put(b, a->s_start_pfn, a->word, job->split_start > lim ? lim : job->split_start, w->be);
-		put(b, a->s_end_pfn, a->word, job->split_end > lim ? lim : job->split_end, w->be);
-		put(b, a->s_start_pfn_64, 8, job->split_start, w->be);
-		put(b, a->s_end_pfn_64, 8, job->split_end, w->be);
+		put(b, a->s_start_pfn, a->word, r->part_start > lim ? lim : r->part_start, w->be);
+		put(b, a->s_end_pfn, a->word, r->part_end > lim ? lim : r->part_end, w->be);
+		put(b, a->s_start_pfn_64, 8, r->part_start, w->be);
+		put(b, a->s_end_pfn_64, 8, r->part_end, w->be);
 	}
-	if (vmcore_vmcoreinfo(job->vc, &vlen, &voff)) {
+	if (vmcore_vmcoreinfo(r->kn->vc, &vlen, &voff)) {
 		put(b, a->s_off_vmcoreinfo, 8, off_note + voff, w->be);
 		put(b, a->s_size_vmcoreinfo, a->word, vlen, w->be);
 	}
@@ -180,7 +179,7 @@ static void build_sub_header(struct kdump_out *w, uint8_t *b)
 		put(b, a->s_off_note, 8, off_note, w->be);
 		put(b, a->s_size_note, a->word, w->lay.note_len, w->be);
 	}
-	put(b, a->s_max_mapnr_64, 8, job->max_mapnr, w->be);
+	put(b, a->s_max_mapnr_64, 8, r->plan->max_mapnr, w->be);
 }
 
 static int write_main_header(struct kdump_out *w, uint32_t status, struct err *e)
@@ -188,54 +187,26 @@ static int write_main_header(struct kdump_out *w, uint32_t status, struct err *e
 	uint8_t b[512];
 
 	build_main_header(w, status, b);
-	return sink_write(w->job->sink, 0, b, w->lay.abi->main_size, e);
+	return sink_write(w->r->sink, 0, b, w->lay.abi->main_size, e);
 }
 
 static int write_sub_header_and_note(struct kdump_out *w, struct err *e)
 {
 	uint8_t b[128];
 	size_t len;
-	const uint8_t *note = vmcore_notes(w->job->vc, &len);
+	const uint8_t *note = vmcore_notes(w->r->kn->vc, &len);
 
-	if (len && sink_write(w->job->sink, w->lay.bs + w->lay.abi->sub_size, note, len, e) < 0)
+	if (len && sink_write(w->r->sink, w->lay.bs + w->lay.abi->sub_size, note, len, e) < 0)
 		return -1;
 	build_sub_header(w, b);
-	return sink_write(w->job->sink, w->lay.bs, b, w->lay.abi->sub_size, e);
+	return sink_write(w->r->sink, w->lay.bs, b, w->lay.abi->sub_size, e);
 }
 
 static uint32_t final_status(const struct kdump_out *w)
 {
-	return codec_dump_flag(w->job->codec) |
-	       (w->job->exclude_vmemmap ? KDUMP_STATUS_EXCLUDED_VMEMMAP : 0) |
-	       (w->job->incomplete ? KDUMP_STATUS_INCOMPLETE : 0);
-}
-
-static int write_bitmap1(struct kdump_out *w, struct err *e)
-{
-	struct dump_job *job = w->job;
-	size_t cap = dump_window_bytes(0, job->window_pfns);
-	uint8_t *bm = malloc(cap);
-	struct progress pr;
-	uint64_t start;
-	int rc = 0;
-
-	if (!bm)
-		return err_set(e, "out of memory for a %zu-byte bitmap window", cap);
-	progress_begin(&pr, "Checking for memory holes", job->max_mapnr);
-	for (start = 0; start < job->max_mapnr && rc == 0; start += job->window_pfns) {
-		uint64_t end = start + job->window_pfns < job->max_mapnr
-			? start + job->window_pfns : job->max_mapnr;
-
-		rc = vmcore_window_bits(job->vc, start, end, bm, false, e);
-		if (rc == 0)
-			rc = sink_write(job->sink, w->lay.off_bm1 + start / 8, bm,
-					dump_window_bytes(start, end), e);
-		progress_update(&pr, end);
-	}
-	if (rc == 0)
-		progress_end(&pr);
-	free(bm);
-	return rc;
+	return codec_dump_flag(w->r->plan->codec) |
+	       (w->r->plan->exclude_vmemmap ? KDUMP_STATUS_EXCLUDED_VMEMMAP : 0) |
+	       (w->r->incomplete ? KDUMP_STATUS_INCOMPLETE : 0);
 }
 
 /* ---- the page pass ------------------------------------------------------ */
@@ -265,7 +236,7 @@ static int emit_page(void *ctx, const struct stored_page *sp, struct err *e)
 
 	if (sp->zero) {
 		memcpy(pd, w->pd_zero, sizeof(pd));
-		filter_counts_mut(w->job->filter)->zero++;
+		w->r->counts->zero++;
 	} else {
 		make_pd(w, pd, sink_stream_pos(&w->data), sp->size, sp->flags);
 		if (sink_stream_put(&w->data, sp->data, sp->size, e) < 0)
@@ -275,78 +246,54 @@ static int emit_page(void *ctx, const struct stored_page *sp, struct err *e)
 		return -1;
 	if (sink_stream_put(&w->pd, pd, PAGE_DESC_SIZE, e) < 0)
 		return -1;
-	w->job->num_written++;
-	progress_update(&w->pr, w->job->num_written);
+	w->r->num_written++;
+	progress_update(&w->pr, w->r->num_written);
 	return 0;
 }
 
-static int pass_window(struct kdump_out *w, struct pagepipe *pp, uint64_t start, uint64_t end,
-		       uint8_t *bm, struct err *e)
+/* Each kept page, in pfn order, into the page pipe. */
+static int push_page(void *ctx, uint64_t pfn, struct err *e)
 {
-	struct dump_job *job = w->job;
-	uint64_t a = job->split_start > start ? job->split_start : start;
-	uint64_t b = job->split_end < end ? job->split_end : end;
-	uint64_t i;
+	struct kdump_out *w = ctx;
+	const uint8_t *page = vmcore_page(w->r->kn->vc, pfn, e);
 
-	if (dump_window_bitmap(job, start, end, bm, e) < 0)
-		return -1;
-	for (i = bm_next_set(bm, a - start, b - start); i < b - start;
-	     i = bm_next_set(bm, i + 1, b - start)) {
-		const uint8_t *page = vmcore_page(job->vc, start + i, e);
+	return page ? pagepipe_push(w->pp, pfn, page, e) : -1;
+}
 
-		if (!page || pagepipe_push(pp, start + i, page, e) < 0)
-			return -1;
-	}
-	return 0;
+/* Dump level 1: the one zero page every zero page's descriptor points to. */
+static int write_zero_page(struct kdump_out *w, struct err *e)
+{
+	uint8_t *zero = calloc(1, w->lay.bs);
+	int rc;
+
+	if (!zero)
+		return err_set(e, "out of memory");
+	make_pd(w, w->pd_zero, sink_stream_pos(&w->data), w->lay.bs, 0);
+	rc = sink_stream_put(&w->data, zero, w->lay.bs, e);
+	free(zero);
+	return rc;
 }
 
 static int write_pages(struct kdump_out *w, struct err *e)
 {
-	struct dump_job *job = w->job;
-	size_t cap = dump_window_bytes(0, job->window_pfns);
-	uint8_t *bm = malloc(cap);
-	struct pagepipe *pp;
-	uint64_t start;
+	const struct dump_plan *p = w->r->plan;
 	int rc = -1;
 
-	if (!bm)
-		return err_set(e, "out of memory for a %zu-byte bitmap window", cap);
-	pp = pagepipe_new(job->codec, w->lay.bs, job->dump_level & DL_ZERO, job->num_threads,
-			  emit_page, w, e);
-	if (!pp) {
-		free(bm);
+	w->pp = pagepipe_new(p->codec, w->lay.bs, p->dump_level & DL_ZERO, p->num_threads,
+			     emit_page, w, e);
+	if (!w->pp)
 		return -1;
-	}
-	if (job->dump_level & DL_ZERO) {
-		uint8_t *zero = calloc(1, w->lay.bs);
-
-		if (!zero)
-			goto out;
-		make_pd(w, w->pd_zero, sink_stream_pos(&w->data), w->lay.bs, 0);
-		rc = sink_stream_put(&w->data, zero, w->lay.bs, e);
-		free(zero);
-		if (rc < 0)
-			goto out;
-		rc = -1;
-	}
-	dump_begin_page_pass(job);
-	progress_begin(&w->pr, "Copying data", job->num_dumpable);
-	for (start = 0; start < job->max_mapnr; start += job->window_pfns) {
-		uint64_t end = start + job->window_pfns < job->max_mapnr
-			? start + job->window_pfns : job->max_mapnr;
-
-		if (end <= job->split_start || start >= job->split_end)
-			continue;
-		if (pass_window(w, pp, start, end, bm, e) < 0)
-			goto out;
-	}
-	if (pagepipe_flush(pp, e) < 0 || flush_pd(w, e) < 0)
+	if ((p->dump_level & DL_ZERO) && write_zero_page(w, e) < 0)
+		goto out;
+	progress_begin(&w->pr, "Copying data", w->r->num_dumpable);
+	if (dump_each_kept_page(w->r, push_page, w, e) < 0 ||
+	    pagepipe_flush(w->pp, e) < 0 || flush_pd(w, e) < 0)
 		goto out;
 	progress_end(&w->pr);
 	rc = 0;
 out:
-	pagepipe_free(pp);
-	free(bm);
+	pagepipe_free(w->pp);
+	w->pp = NULL;
 	return rc;
 }
 
@@ -373,16 +320,7 @@ static void save_what_fits(struct kdump_out *w)
 	sink_stream_flush(&w->pd, &ignore);
 }
 
-void out_kdump_bitmap2(const struct dump_job *job, uint64_t *off, uint64_t *len)
-{
-	struct layout lay;
-
-	plan_layout((struct dump_job *)job, &lay);
-	*off = lay.off_bm2;
-	*len = lay.bitmap_bytes;
-}
-
-struct kdump_out *out_kdump_begin(struct dump_job *job, struct err *e)
+struct kdump_out *out_kdump_begin(struct dump_run *r, struct err *e)
 {
 	struct kdump_out *w = calloc(1, sizeof(*w));
 
@@ -390,14 +328,13 @@ struct kdump_out *out_kdump_begin(struct dump_job *job, struct err *e)
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	w->job = job;
-	w->be = job->kv->big_endian;
-	job->work_fd = -1;
-	plan_layout(job, &w->lay);
-	job->incomplete = false;
-	if ((sink_rewritable(job->sink) &&
+	w->r = r;
+	w->be = r->kn->kv.big_endian;
+	plan_layout(r, &w->lay);
+	r->incomplete = false;
+	if ((sink_rewritable(r->sink) &&
 	     write_main_header(w, final_status(w) | KDUMP_STATUS_INCOMPLETE, e) < 0) ||
-	    write_sub_header_and_note(w, e) < 0 || write_bitmap1(w, e) < 0) {
+	    write_sub_header_and_note(w, e) < 0) {
 		free(w);
 		return NULL;
 	}
@@ -406,13 +343,9 @@ struct kdump_out *out_kdump_begin(struct dump_job *job, struct err *e)
 
 int out_kdump_filter(struct kdump_out *w, struct err *e)
 {
-	struct dump_job *job = w->job;
-
-	if (dump_keep_bitmap(job, w->lay.off_bm2, e) < 0)
+	if (dump_open_bitmap(w->r, w->r->plan->bm2_home, w->lay.off_bm2, e) < 0)
 		return -1;
-	if (job->exclude_vmemmap)	/* the output's bitmap is written after -e's changes */
-		return dump_filter_pass(job, false, e) < 0 ? -1 : dump_exclude_vmemmap(job, e);
-	return dump_filter_pass(job, job->keep != BM2_IN_OUTPUT, e);
+	return dump_filter_pass(w->r, w->lay.off_bm1, e);
 }
 
 /* Copy [off, off+len) of src into the same place of this output. */
@@ -428,7 +361,7 @@ static int copy_region(struct kdump_out *w, int src_fd, const char *src_name, ui
 		if (got < 0)
 			return err_errno(e, errno, "%s: reading the bitmaps", src_name);
 		memset(buf + got, 0, n - (size_t)got);	/* a hole at the end reads as zeros */
-		if (sink_write(w->job->sink, off, buf, n, e) < 0)
+		if (sink_write(w->r->sink, off, buf, n, e) < 0)
 			return -1;
 		off += n;
 		len -= n;
@@ -438,39 +371,39 @@ static int copy_region(struct kdump_out *w, int src_fd, const char *src_name, ui
 
 int out_kdump_adopt(struct kdump_out *w, int src_fd, const char *src_name, struct err *e)
 {
-	if (copy_region(w, src_fd, src_name, w->lay.off_bm2, w->lay.bitmap_bytes, e) < 0)
+	if (copy_region(w, src_fd, src_name, w->lay.off_bm1, 2 * w->lay.bitmap_bytes, e) < 0)
 		return -1;
-	return dump_keep_bitmap(w->job, w->lay.off_bm2, e);
+	return dump_open_bitmap(w->r, BM2_IN_OUTPUT, w->lay.off_bm2, e);
 }
 
 int out_kdump_pages(struct kdump_out *w, struct err *e)
 {
-	struct dump_job *job = w->job;
+	struct dump_run *r = w->r;
 
-	w->lay.off_data = w->lay.off_pd + PAGE_DESC_SIZE * job->num_dumpable;
-	sink_reserve(job->sink, w->lay.off_pd, w->lay.off_data - w->lay.off_pd);
-	if (sink_stream_init(&w->pd, job->sink, w->lay.off_pd, PD_BUFFER, e) < 0 ||
-	    sink_stream_init(&w->data, job->sink, w->lay.off_data,
-			     (size_t)w->lay.bs << job->block_order, e) < 0)
+	w->lay.off_data = w->lay.off_pd + PAGE_DESC_SIZE * r->num_dumpable;
+	sink_reserve(r->sink, w->lay.off_pd, w->lay.off_data - w->lay.off_pd);
+	if (sink_stream_init(&w->pd, r->sink, w->lay.off_pd, PD_BUFFER, e) < 0 ||
+	    sink_stream_init(&w->data, r->sink, w->lay.off_data,
+			     (size_t)w->lay.bs << r->plan->block_order, e) < 0)
 		return -1;
 	w->durable_data = w->lay.off_data;
 	if (write_pages(w, e) < 0) {
 		if (e->code != ERR_NOSPC)
 			return -1;
-		job->incomplete = true;
+		r->incomplete = true;
 		save_what_fits(w);
 	}
-	if (job->split && write_sub_header_and_note(w, e) < 0)
+	if (r->plan->nparts && write_sub_header_and_note(w, e) < 0)
 		return -1;
 	if (write_main_header(w, final_status(w), e) < 0)
 		return -1;
-	if (job->incomplete) {
+	if (r->incomplete) {
 		char why[sizeof(e->msg)];
 
 		snprintf(why, sizeof(why), "%s", e->msg[0] ? e->msg : "no space left");
 		return err_set_code(e, ERR_NOSPC, "%s; the dump is incomplete (%llu of %llu pages saved)",
 				    why, (unsigned long long)w->saved,
-				    (unsigned long long)job->num_dumpable);
+				    (unsigned long long)r->num_dumpable);
 	}
 	return 0;
 }
@@ -481,13 +414,12 @@ void out_kdump_end(struct kdump_out *w)
 		return;
 	sink_stream_free(&w->pd);
 	sink_stream_free(&w->data);
-	dump_release_bitmap(w->job);
 	free(w);
 }
 
-int out_kdump_write(struct dump_job *job, struct err *e)
+int out_kdump_write(struct dump_run *r, struct err *e)
 {
-	struct kdump_out *w = out_kdump_begin(job, e);
+	struct kdump_out *w = out_kdump_begin(r, e);
 	int rc;
 
 	if (!w)

@@ -26,18 +26,18 @@
 #define KDUMP_STATUS_EXCLUDED_VMEMMAP 0x10
 
 /* A whole dump: out_kdump_begin, _filter, _pages and _end in turn. */
-int out_kdump_write(struct dump_job *job, struct err *e);
+int out_kdump_write(struct dump_run *r, struct err *e);
 
 /*
- * The phases, for --split: begin writes the header (marked incomplete),
- * the sub header with the notes, and the 1st bitmap; filter runs the filter
- * pass (the 2nd bitmap, job->num_dumpable); adopt instead copies both
- * bitmaps from another file of the same layout (job->num_dumpable set by
- * the caller); pages writes the pages of [split_start, split_end) and the
- * final headers.
+ * The phases, for --split: begin writes the header (marked incomplete)
+ * and the sub header with the notes; filter runs the filter pass (both
+ * bitmaps, r->num_dumpable); adopt instead copies both bitmaps from
+ * another file of the same layout (r->num_dumpable set by the caller);
+ * pages writes the pages of [r->part_start, r->part_end) and the final
+ * headers.
  */
 struct kdump_out;
-struct kdump_out *out_kdump_begin(struct dump_job *job, struct err *e);
+struct kdump_out *out_kdump_begin(struct dump_run *r, struct err *e);
 int out_kdump_filter(struct kdump_out *w, struct err *e);
 int out_kdump_adopt(struct kdump_out *w, int src_fd, const char *src_name, struct err *e);
 int out_kdump_pages(struct kdump_out *w, struct err *e);
@@ -47,8 +47,5 @@ void out_kdump_unsplit_sub_header(uint8_t *sub, bool big_endian, unsigned word,
 				  unsigned machine);
 /* Bytes of the sub header for a word size. */
 unsigned out_kdump_sub_header_size(unsigned word, unsigned machine);
-
-/* Offset and length of the 2nd bitmap in a file this job would write. */
-void out_kdump_bitmap2(const struct dump_job *job, uint64_t *off, uint64_t *len);
 
 #endif

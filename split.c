@@ -2,7 +2,6 @@
 #include "split.h"
 #include "bitmap.h"
 #include "bytes.h"
-#include "cli.h"
 #include "dump.h"
 #include "log.h"
 #include "out_kdump.h"
@@ -17,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DEFAULT_SPLITBLOCK_KB (1024 * 1024)	/* 1 GiB, as upstream */
 #define PAGE_DESC_SIZE 24
 
 /* What each child reports back through shared memory. */
@@ -27,87 +25,84 @@ struct part_result {
 	char msg[512];
 };
 
-/*
- * Cut [0, max_mapnr) into n ranges with about num_dumpable/n dumped pages
- * each, in whole split blocks, as upstream does.
- */
-static int plan_ranges(struct sink *s0, uint64_t bm2_off, uint64_t max_mapnr,
-		       uint64_t block_pfns, uint64_t num_dumpable, int n, uint64_t *bounds,
-		       struct err *e)
+/* Kept pages of the split block [start, end). */
+static int count_block(struct dump_run *r, uint8_t *buf, uint64_t start, uint64_t end,
+		       uint64_t *n, struct err *e)
 {
-	uint64_t nblocks = (max_mapnr + block_pfns - 1) / block_pfns, blk = 0;
-	size_t bytes = (size_t)(block_pfns / 8);
-	uint8_t *buf = malloc(bytes);
+	if (bm2_get(r->bm2, start, end, buf, e) < 0)
+		return -1;
+	*n = bm_count(buf, end - start);
+	return 0;
+}
+
+/*
+ * Cut [0, max_mapnr) into nparts ranges with about num_dumpable/nparts
+ * dumped pages each, in whole split blocks, as upstream does.
+ */
+static int plan_ranges(struct dump_run *r, uint64_t *bounds, struct err *e)
+{
+	const struct dump_plan *p = r->plan;
+	uint64_t block_pfns = p->split_block_pfns, max = p->max_mapnr;
+	uint64_t nblocks = (max + block_pfns - 1) / block_pfns, blk = 0;
+	uint8_t *buf = malloc((size_t)(block_pfns / 8));
 	int i;
 
 	if (!buf)
 		return err_set(e, "out of memory");
 	bounds[0] = 0;
-	for (i = 1; i < n; i++) {
-		int64_t need = (int64_t)(num_dumpable / (uint64_t)n);
+	for (i = 1; i < p->nparts; i++) {
+		int64_t need = (int64_t)(r->num_dumpable / (uint64_t)p->nparts);
 
 		while (need > 0 && blk < nblocks) {
-			uint64_t start = blk * block_pfns;
-			uint64_t end = start + block_pfns < max_mapnr ? start + block_pfns : max_mapnr;
+			uint64_t start = blk * block_pfns, n;
+			uint64_t end = start + block_pfns < max ? start + block_pfns : max;
 
 			if (end - start < block_pfns)	/* a partial last block counts nothing */
 				break;
-			if (sink_read(s0, bm2_off + start / 8, buf, bytes, e) < 0) {
+			if (count_block(r, buf, start, end, &n, e) < 0) {
 				free(buf);
 				return -1;
 			}
-			need -= (int64_t)bm_count(buf, end - start);
+			need -= (int64_t)n;
 			blk++;
 		}
-		bounds[i] = blk * block_pfns < max_mapnr ? blk * block_pfns : max_mapnr;
+		bounds[i] = blk * block_pfns < max ? blk * block_pfns : max;
 		if (bounds[i] < bounds[i - 1])
 			bounds[i] = bounds[i - 1];
 	}
-	bounds[n] = max_mapnr;
+	bounds[p->nparts] = max;
 	free(buf);
 	return 0;
 }
 
-static void fill_job(struct dump_job *job, const struct options *o, struct kview *kv,
-		     uint64_t max_mapnr, int level)
-{
-	memset(job, 0, sizeof(*job));
-	job->vc = kv->vc;
-	job->kv = kv;
-	job->dump_level = level | vmcore_input_dump_level(kv->vc);
-	job->codec = o->codec;
-	job->max_mapnr = max_mapnr;
-	job->window_pfns = cli_window_pfns(o, max_mapnr);
-	job->num_threads = 1;
-	job->block_order = (unsigned)o->block_order;
-	job->split = true;
-	job->split_end = max_mapnr;	/* the filter pass counts every page */
-	job->work_fd = -1;
-}
-
-/* The child that writes part i; never returns. */
-static void write_part(struct dump_job *job, struct kdump_out *w, struct filter *f,
-		       struct sink *src, struct part_result *res)
+/*
+ * The child that writes part i; never returns.  Part 0 goes on with the
+ * writer that ran the filter pass; the others copy its bitmaps.
+ */
+static void write_part(struct dump_run *r, int i, struct kdump_out *w, struct sink **sinks,
+		       const uint64_t *bounds, struct part_result *res)
 {
 	struct err e = { 0 };
 	int rc = -1;
 
-	job->filter = f;
-	filter_counts_mut(f)->zero = 0;
+	r->counts->zero = 0;
+	r->part_start = bounds[i];
+	r->part_end = bounds[i + 1];
 	if (!w) {
-		w = out_kdump_begin(job, &e);
-		if (w && out_kdump_adopt(w, sink_fd(src), sink_name(src), &e) < 0) {
+		r->sink = sinks[i];
+		w = out_kdump_begin(r, &e);
+		if (w && out_kdump_adopt(w, sink_fd(sinks[0]), sink_name(sinks[0]), &e) < 0) {
 			out_kdump_end(w);
 			w = NULL;
 		}
 	}
 	if (w)
 		rc = out_kdump_pages(w, &e);
-	res->zero = filter_counts(f)->zero;
-	res->written = job->num_written;
+	res->zero = r->counts->zero;
+	res->written = r->num_written;
 	res->status = rc == 0 ? 0 : e.code == ERR_NOSPC ? 2 : 1;
 	snprintf(res->msg, sizeof(res->msg), "%s", e.msg);
-	if (sink_close(job->sink, &e) < 0 && res->status == 0) {
+	if (sink_close(r->sink, &e) < 0 && res->status == 0) {
 		res->status = 1;
 		snprintf(res->msg, sizeof(res->msg), "%s", e.msg);
 	}
@@ -137,54 +132,34 @@ static int wait_parts(pid_t *pids, int n, struct part_result *res, struct err *e
 	return rc;
 }
 
-int split_write(const struct options *o, struct kview *kv, struct memmap *mm,
-		uint64_t max_mapnr, int dump_level, struct report *rep, struct err *e)
+static int open_parts_output(const struct options *o, struct sink **sinks, struct err *e)
 {
-	int n = o->num_outputs, i, rc = -1;
-	struct dump_job *jobs = calloc((size_t)n, sizeof(*jobs));
-	pid_t *pids = calloc((size_t)n, sizeof(*pids));
-	uint64_t *bounds = calloc((size_t)n + 1, sizeof(*bounds));
-	struct part_result *res = mmap(NULL, sizeof(*res) * (size_t)n, PROT_READ | PROT_WRITE,
-				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct kdump_out *w0 = NULL;
-	struct filter *f = NULL;
-	uint64_t block_pfns, bm2_off, bm2_len;
+	int i;
 
-	if (!jobs || !pids || !bounds || res == MAP_FAILED) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	memset(res, 0, sizeof(*res) * (size_t)n);
-	f = filter_new(kv, mm, dump_level | vmcore_input_dump_level(kv->vc), e);
-	if (!f)
-		goto out;
-	for (i = 0; i < n; i++) {
-		fill_job(&jobs[i], o, kv, max_mapnr, dump_level);
-		jobs[i].filter = f;
-		jobs[i].sink = sink_open_file(o->outputs[i], o->force, e);
-		if (!jobs[i].sink)
-			goto out;
+	for (i = 0; i < o->num_outputs; i++) {
+		sinks[i] = sink_open_file(o->outputs[i], o->force, e);
+		if (!sinks[i])
+			return -1;
 		if (o->size_limit)
-			sink_set_limit(jobs[i].sink, o->size_limit);
+			sink_set_limit(sinks[i], o->size_limit);
 	}
-	w0 = out_kdump_begin(&jobs[0], e);
-	if (!w0 || out_kdump_filter(w0, e) < 0)
-		goto out;
-	block_pfns = (o->splitblock_kb ? o->splitblock_kb : DEFAULT_SPLITBLOCK_KB) * 1024 /
-		     kv->page_size;
-	block_pfns = (block_pfns + 7) & ~(uint64_t)7;
-	out_kdump_bitmap2(&jobs[0], &bm2_off, &bm2_len);
-	if (plan_ranges(jobs[0].sink, bm2_off, max_mapnr, block_pfns, jobs[0].num_dumpable, n,
-			bounds, e) < 0)
+	return 0;
+}
+
+/* Filter once into part 0's file, cut the ranges, write each part in its own process. */
+static int filter_and_fork(struct dump_run *r, struct sink **sinks, uint64_t *bounds,
+			   pid_t *pids, struct part_result *res, struct err *e)
+{
+	struct kdump_out *w0 = out_kdump_begin(r, e);
+	int i, n = r->plan->nparts, rc = -1;
+
+	if (!w0 || out_kdump_filter(w0, e) < 0 || plan_ranges(r, bounds, e) < 0)
 		goto out;
 	fflush(NULL);
 	for (i = 0; i < n; i++) {
-		jobs[i].split_start = bounds[i];
-		jobs[i].split_end = bounds[i + 1];
-		jobs[i].num_dumpable = jobs[0].num_dumpable;
 		pids[i] = fork();
 		if (pids[i] == 0)
-			write_part(&jobs[i], i == 0 ? w0 : NULL, f, jobs[0].sink, &res[i]);
+			write_part(r, i, i == 0 ? w0 : NULL, sinks, bounds, &res[i]);
 		if (pids[i] < 0) {
 			err_errno(e, errno, "fork");
 			break;
@@ -193,27 +168,49 @@ int split_write(const struct options *o, struct kview *kv, struct memmap *mm,
 	rc = wait_parts(pids, n, res, e);
 	if (i < n)
 		rc = -1;
-	rep->counts = *filter_counts(f);
+out:
+	out_kdump_end(w0);
+	return rc;
+}
+
+int split_write(const struct options *o, struct kernel *kn, const struct dump_plan *p,
+		struct report *rep, struct err *e)
+{
+	int n = p->nparts, i, rc = -1;
+	struct sink **sinks = calloc((size_t)n, sizeof(*sinks));
+	pid_t *pids = calloc((size_t)n, sizeof(*pids));
+	uint64_t *bounds = calloc((size_t)n + 1, sizeof(*bounds));
+	struct part_result *res = mmap(NULL, sizeof(*res) * (size_t)n, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct dump_counts counts = { 0 };
+	struct dump_run r = { 0 };
+
+	if (!sinks || !pids || !bounds || res == MAP_FAILED) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	memset(res, 0, sizeof(*res) * (size_t)n);
+	if (open_parts_output(o, sinks, e) < 0 || dump_run_open(&r, p, kn, sinks[0], &counts, e) < 0)
+		goto out;
+	rc = filter_and_fork(&r, sinks, bounds, pids, res, e);
+	rep->counts = counts;
 	for (i = 0; i < n; i++)
 		rep->counts.zero += res[i].zero;
+	rep->original = vmcore_original_pages(kn->vc, p->max_mapnr);
+	rep->max_mapnr = p->max_mapnr;
 out:
-	if (f) {
-		rep->original = vmcore_original_pages(kv->vc, max_mapnr);
-		rep->max_mapnr = max_mapnr;
-	}
-	out_kdump_end(w0);
-	for (i = 0; jobs && i < n; i++)
-		if (jobs[i].sink) {
-			rep->write_bytes += sink_bytes_written(jobs[i].sink);
+	dump_run_close(&r);
+	for (i = 0; sinks && i < n; i++)
+		if (sinks[i]) {
+			rep->write_bytes += sink_bytes_written(sinks[i]);
 			if (rc == 0 || e->code == ERR_NOSPC)
-				sink_close(jobs[i].sink, &(struct err){ 0 });
+				sink_close(sinks[i], &(struct err){ 0 });
 			else
-				sink_discard(jobs[i].sink);
+				sink_discard(sinks[i]);
 		}
-	filter_free(f);
 	if (res != MAP_FAILED)
 		munmap(res, sizeof(*res) * (size_t)n);
-	free(jobs);
+	free(sinks);
 	free(pids);
 	free(bounds);
 	return rc;

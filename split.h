@@ -9,13 +9,14 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "kview.h"
+#include "kernel.h"
 #include "makedumpfile.h"
-#include "memmap.h"
+#include "plan.h"
 #include "report.h"
 
-int split_write(const struct options *o, struct kview *kv, struct memmap *mm,
-		uint64_t max_mapnr, int dump_level, struct report *rep, struct err *e);
+/* Write the parts of plan p (p->nparts files, o->outputs). */
+int split_write(const struct options *o, struct kernel *kn, const struct dump_plan *p,
+		struct report *rep, struct err *e);
 void split_unlink(const struct options *o);
 void split_print_saved(const struct options *o);
 int split_reassemble(const struct options *o, struct err *e);
