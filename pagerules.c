@@ -24,10 +24,12 @@ static const struct { enum kf_id id; int64_t value; } old_flag_numbers[] = {
 #define PG_SLAB_OLD		7	/* 2.6.x; slab became a page type in 6.10 */
 #define PG_COMPOUND_OLD		14	/* PG_compound, 2.6.25 and older */
 #define PG_BUDDY_BEFORE_2_6_27	19	/* PG_buddy, 2.6.17-2.6.26 */
-#define PG_BUDDY_FROM_2_6_27	18	/* PG_buddy, 2.6.27-2.6.37 */
+#define PG_BUDDY_FROM_2_6_27	18	/* PG_buddy, 2.6.27-2.6.29 */
+#define PG_BUDDY_FROM_2_6_30	19	/* PG_buddy, 2.6.30-2.6.37: PG_private_2 (FS-Cache) came before it */
 #define ORDER_WHEN_UNKNOWN	20	/* bound on a buddy order when LENGTH(zone.free_area) is absent */
 
 static const struct release K_2_6_17 = { 2, 6, 17 }, K_2_6_27 = { 2, 6, 27 },
+	K_2_6_30 = { 2, 6, 30 },
 	K_4_4 = { 4, 4, 0 },
 	K_4_16 = { 4, 16, 0 }, K_6_6 = { 6, 6, 0 }, K_6_10 = { 6, 10, 0 };
 
@@ -133,6 +135,8 @@ static void find_buddy_marker(struct page_rules *r, const struct kfacts *k)
 	if (r->buddy.kind == TT_NONE) {
 		if (kf_have(k, KF_NUM_PG_buddy))
 			r->m_buddy = flag_mask(k, KF_NUM_PG_buddy);
+		else if (at_least(k, K_2_6_30))
+			r->m_buddy = UINT64_C(1) << PG_BUDDY_FROM_2_6_30;
 		else if (at_least(k, K_2_6_27))
 			r->m_buddy = UINT64_C(1) << PG_BUDDY_FROM_2_6_27;
 		else if (at_least(k, K_2_6_17))
@@ -142,6 +146,17 @@ static void find_buddy_marker(struct page_rules *r, const struct kfacts *k)
 		r->buddy.kind = TT_NONE;
 	r->buddy_usable = r->off_private >= 0 && (r->buddy.kind != TT_NONE || r->m_buddy);
 	r->free_by_lists = (r->dump_level & DL_FREE) && !r->buddy_usable;
+}
+
+/*
+ * compound_dtor and compound_order of page[1], 4.4-6.2: unsigned char since
+ * 4.16; before, unsigned int on 64-bit kernels and unsigned short on 32-bit.
+ */
+static unsigned compound_field_width(const struct page_rules *r, const struct kfacts *k)
+{
+	if (at_least(k, K_4_16))
+		return 1;
+	return r->long_size == 8 ? 4 : 2;
 }
 
 static void find_compound_layout(struct page_rules *r, const struct kfacts *k)
@@ -155,7 +170,7 @@ static void find_compound_layout(struct page_rules *r, const struct kfacts *k)
 	} else if (kf_have(k, KF_OFF_page_compound_order)) {	/* 4.4-6.2 */
 		r->order_where = ORDER_FIELD;
 		r->order_off = (int)kf_val(k, KF_OFF_page_compound_order);
-		r->order_width = at_least(k, K_4_16) ? 1 : 2;
+		r->order_width = compound_field_width(r, k);
 	} else if (at_least(k, K_6_6)) {			/* 6.6+: _flags_1 */
 		r->order_where = ORDER_FLAGS1;
 	} else if (!at_least(k, K_4_4) && kf_have(k, KF_OFF_page_lru) &&
@@ -180,7 +195,7 @@ static void find_compound_layout(struct page_rules *r, const struct kfacts *k)
 		} else if (kf_have(k, KF_OFF_page_compound_dtor)) {	/* 4.4-6.2 */
 			r->hugetlb = HUGETLB_DTOR_VALUE;
 			r->dtor_off = (int)kf_val(k, KF_OFF_page_compound_dtor);
-			r->dtor_width = at_least(k, K_4_16) ? 1 : 2;
+			r->dtor_width = compound_field_width(r, k);
 		}
 	}
 	if (r->hugetlb == HUGETLB_UNKNOWN && kf_have(k, KF_SYM_free_huge_page) &&

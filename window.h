@@ -28,7 +28,7 @@ static inline void window_begin(struct window_iter *it, uint64_t step, uint64_t 
 	it->step = step;
 	it->max = max;
 	it->hi = hi < max ? hi : max;
-	it->next = step ? lo / step * step : it->hi;
+	it->next = step && lo < it->hi ? lo / step * step : it->hi;
 	it->start = it->end = 0;
 }
 

@@ -50,7 +50,7 @@ static const struct era eras[] = {
 	  .pg_buddy = 19, .buddy = BUDDY_FLAG, .order = ORD_LRU_PREV, .huge = HUGE_DTOR_PTR,
 	  .tail = TAIL_FLAG, .size_mem_section = 8 },
 	{ .name = "2.6.30", .release = "2.6.30", LAYOUT_2_6, FLAGS_2_6, ZONES_OLD,
-	  .pg_tail = 15, .pg_swapcache = 16, .pg_swapbacked = 19, .pg_buddy = 18,
+	  .pg_tail = 15, .pg_swapcache = 16, .pg_swapbacked = 20, .pg_buddy = 19,	/* PG_reclaim 18 */
 	  .exports = X_LRU | X_PRIVATE | X_SWAPCACHE, .buddy = BUDDY_FLAG,
 	  .order = ORD_LRU_PREV, .huge = HUGE_DTOR_PTR, .tail = TAIL_FLAG, .size_mem_section = 16,
 	  .nr_migrate = 5 },
