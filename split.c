@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,32 +44,28 @@ static int plan_ranges(struct dump_run *r, uint64_t *bounds, struct err *e)
 {
 	const struct dump_plan *p = r->plan;
 	uint64_t block_pfns = p->split_block_pfns, max = p->max_mapnr;
-	uint64_t nblocks = (max + block_pfns - 1) / block_pfns, blk = 0;
+	uint64_t end = 0;
 	uint8_t *buf = malloc((size_t)(block_pfns / 8));
 	int i;
 
 	if (!buf)
 		return err_set(e, "out of memory");
 	bounds[0] = 0;
+	/* Each part takes whole blocks until it holds its share; a short last block counts too. */
 	for (i = 1; i < p->nparts; i++) {
 		int64_t need = (int64_t)(r->num_dumpable / (uint64_t)p->nparts);
 
-		while (need > 0 && blk < nblocks) {
-			uint64_t start = blk * block_pfns, n;
-			uint64_t end = start + block_pfns < max ? start + block_pfns : max;
+		while (need > 0 && end < max) {
+			uint64_t start = end, n;
 
-			if (end - start < block_pfns)	/* a partial last block counts nothing */
-				break;
+			end = max - start > block_pfns ? start + block_pfns : max;
 			if (count_block(r, buf, start, end, &n, e) < 0) {
 				free(buf);
 				return -1;
 			}
 			need -= (int64_t)n;
-			blk++;
 		}
-		bounds[i] = blk * block_pfns < max ? blk * block_pfns : max;
-		if (bounds[i] < bounds[i - 1])
-			bounds[i] = bounds[i - 1];
+		bounds[i] = end;
 	}
 	bounds[p->nparts] = max;
 	free(buf);
@@ -100,7 +97,7 @@ static void write_part(struct dump_run *r, int i, struct kdump_out *w, struct si
 		rc = out_kdump_pages(w, &e);
 	res->zero = r->counts->zero;
 	res->written = r->num_written;
-	res->status = rc == 0 ? 0 : e.code == ERR_NOSPC ? 2 : 1;
+	res->status = rc == 0 ? 0 : e.code == ERR_NOSPC ? 2 : e.code == ERR_STOPPED ? 3 : 1;
 	snprintf(res->msg, sizeof(res->msg), "%s", e.msg);
 	if (sink_close(r->sink, &e) < 0 && res->status == 0) {
 		res->status = 1;
@@ -111,7 +108,8 @@ static void write_part(struct dump_run *r, int i, struct kdump_out *w, struct si
 
 static int wait_parts(pid_t *pids, int n, struct part_result *res, struct err *e)
 {
-	int i, rc = 0;
+	int i, j, rc = 0;
+	bool forwarded = false;
 
 	for (i = 0; i < n; i++) {
 		int st;
@@ -119,14 +117,20 @@ static int wait_parts(pid_t *pids, int n, struct part_result *res, struct err *e
 		if (pids[i] <= 0)
 			continue;
 		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
-			;
+			if (sink_stop_signal() && !forwarded) {	/* each part finishes as incomplete */
+				forwarded = true;
+				for (j = 0; j < n; j++)
+					if (pids[j] > 0)
+						kill(pids[j], sink_stop_signal());
+			}
 		if (!WIFEXITED(st) && res[i].status == 0) {
 			res[i].status = 1;
 			snprintf(res[i].msg, sizeof(res[i].msg), "the writer of part %d died", i + 1);
 		}
 		if (res[i].status && rc == 0) {
 			rc = -1;
-			err_set_code(e, res[i].status == 2 ? ERR_NOSPC : ERR_FAIL, "%s", res[i].msg);
+			err_set_code(e, res[i].status == 2 ? ERR_NOSPC : res[i].status == 3 ? ERR_STOPPED
+					: ERR_FAIL, "%s", res[i].msg);
 		}
 	}
 	return rc;
@@ -203,7 +207,7 @@ out:
 	for (i = 0; sinks && i < n; i++)
 		if (sinks[i]) {
 			rep->write_bytes += sink_bytes_written(sinks[i]);
-			if (rc == 0 || e->code == ERR_NOSPC)
+			if (rc == 0 || err_is_cut_short(e))
 				sink_close(sinks[i], &(struct err){ 0 });
 			else
 				sink_discard(sinks[i]);
