@@ -233,3 +233,40 @@ int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e)
 	*yes = bm_test(r->wbm, pfn - r->wbm_start);
 	return 0;
 }
+
+/* Clear every set bit of bm[from, to) after the first *keep; *keep counts down. */
+static bool keep_first(uint8_t *bm, uint64_t from, uint64_t to, uint64_t *keep)
+{
+	uint64_t i;
+	bool changed = false;
+
+	for (i = bm_next_set(bm, from, to); i < to; i = bm_next_set(bm, i + 1, to)) {
+		if (*keep) {
+			(*keep)--;
+			continue;
+		}
+		bm_clear(bm, i);
+		changed = true;
+	}
+	return changed;
+}
+
+int dump_keep_only_saved(struct dump_run *r, uint64_t saved, uint64_t out_off, struct err *e)
+{
+	const struct dump_plan *p = r->plan;
+	struct window_iter it;
+
+	window_begin(&it, p->window_pfns, p->max_mapnr, r->part_start, r->part_end);
+	while (window_next(&it)) {
+		uint64_t a = r->part_start > it.start ? r->part_start : it.start;
+		uint64_t b = r->part_end < it.end ? r->part_end : it.end;
+
+		if (bm2_get(r->bm2, it.start, it.end, r->wbm, e) < 0)
+			return -1;
+		if (keep_first(r->wbm, a - it.start, b - it.start, &saved) &&
+		    sink_write(r->sink, out_off + it.start / 8, r->wbm,
+			       window_bytes(it.start, it.end), e) < 0)
+			return -1;
+	}
+	return 0;
+}

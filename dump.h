@@ -73,5 +73,12 @@ typedef int (*dump_page_fn)(void *ctx, uint64_t pfn, struct err *e);
 int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct err *e);
 /* Is pfn in the 2nd bitmap?  For walks in ascending pfn order (ELF). */
 int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e);
+/*
+ * An incomplete dump: rewrite the format's 2nd bitmap at out_off so that
+ * of [part_start, part_end) it holds only the first `saved` kept pages, the
+ * ones whose data reached the output; readers then see the rest as not
+ * saved rather than as pages with broken descriptors.
+ */
+int dump_keep_only_saved(struct dump_run *r, uint64_t saved, uint64_t out_off, struct err *e);
 
 #endif

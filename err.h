@@ -15,12 +15,20 @@ enum err_code {
 	ERR_FAIL,	/* any failure: exit status 1 */
 	ERR_NOSPC,	/* output device full or size cap hit: retry / incomplete */
 	ERR_RELEASE,	/* vmlinux release differs from the dump: exit status 2 */
+	ERR_STOPPED,	/* SIGTERM/SIGINT: finish the saved part as incomplete, no retry */
 };
+
 
 struct err {
 	enum err_code code;
 	char msg[512];
 };
+
+/* Is this the end of an output that is kept as an incomplete dump? */
+static inline int err_is_cut_short(const struct err *e)
+{
+	return e->code == ERR_NOSPC || e->code == ERR_STOPPED;
+}
 
 /* Set the message (printf style); returns -1 so callers can `return err_set(...)`. */
 int err_set(struct err *e, const char *fmt, ...)

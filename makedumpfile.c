@@ -212,12 +212,14 @@ static int run_dump(const struct options *o)
 		else
 			log_msg("\nThe dumpfile is saved to %s.\n",
 				o->flatten ? "STDOUT" : o->outputs[0]);
-	} else if (e.code == ERR_NOSPC && !o->flatten && !o->dry_run) {
-		print_err(&e);
-		log_msg("This is an incomplete dumpfile, but might analyzable.\n");
+	} else {
+		print_err(&e);	/* -F and --dry-run too: the reason is always said */
+		if (err_is_cut_short(&e) && !o->flatten && !o->dry_run)
+			log_msg("This is an incomplete dumpfile, but might analyzable.\n");
 	}
+	rc = rc == 0 ? 0 : 1;
 out:
-	if (rc < 0 && e.code != ERR_NOSPC)
+	if (rc < 0)
 		print_err(&e);
 	teardown_dump(&ds);
 	if (rc == 0)
@@ -338,6 +340,7 @@ int main(int argc, char **argv)
 	cli_debug_banner(argc, argv);
 	if (o.flatten)
 		log_stdout_is_data();
+	sink_stop_on_signals();
 	switch (o.mode) {
 	case MODE_GENERATE: rc = run_generate(&o); break;
 	case MODE_REARRANGE: rc = run_rearrange(&o); break;

@@ -318,6 +318,8 @@ static void save_what_fits(struct kdump_out *w)
 	w->pd.len = keep * PAGE_DESC_SIZE;
 	w->saved = (w->pd.off - w->lay.off_pd) / PAGE_DESC_SIZE + keep;
 	sink_stream_flush(&w->pd, &ignore);
+	if (sink_rewritable(w->r->sink))
+		dump_keep_only_saved(w->r, w->saved, w->lay.off_bm2, &ignore);
 }
 
 struct kdump_out *out_kdump_begin(struct dump_run *r, struct err *e)
@@ -388,7 +390,7 @@ int out_kdump_pages(struct kdump_out *w, struct err *e)
 		return -1;
 	w->durable_data = w->lay.off_data;
 	if (write_pages(w, e) < 0) {
-		if (e->code != ERR_NOSPC)
+		if (!err_is_cut_short(e))
 			return -1;
 		r->incomplete = true;
 		save_what_fits(w);
@@ -399,9 +401,10 @@ int out_kdump_pages(struct kdump_out *w, struct err *e)
 		return -1;
 	if (r->incomplete) {
 		char why[sizeof(e->msg)];
+		enum err_code code = e->code == ERR_STOPPED ? ERR_STOPPED : ERR_NOSPC;
 
 		snprintf(why, sizeof(why), "%s", e->msg[0] ? e->msg : "no space left");
-		return err_set_code(e, ERR_NOSPC, "%s; the dump is incomplete (%llu of %llu pages saved)",
+		return err_set_code(e, code, "%s; the dump is incomplete (%llu of %llu pages saved)",
 				    why, (unsigned long long)w->saved,
 				    (unsigned long long)r->num_dumpable);
 	}

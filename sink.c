@@ -4,6 +4,7 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,30 @@
 
 enum sink_kind { SINK_FILE, SINK_FLAT, SINK_NULL };
 
+/* Set by the SIGTERM/SIGINT handler: the next write is refused, once. */
+static volatile sig_atomic_t stop_signal;
+
+static void note_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+int sink_stop_signal(void)
+{
+	return (int)stop_signal;
+}
+
+void sink_stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = note_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 struct sink {
 	enum sink_kind kind;
 	int fd;
@@ -26,6 +51,7 @@ struct sink {
 	bool created;		/* this run made the file: remove it on failure */
 	uint64_t limit;		/* -L; 0 = none */
 	uint64_t written;	/* bytes handed to the output */
+	bool stopped;		/* a stop signal cut this output short */
 };
 
 static struct sink *sink_new(enum sink_kind kind, int fd, const char *name, struct err *e)
@@ -148,6 +174,11 @@ int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct
 {
 	if (!len)
 		return 0;
+	if (stop_signal && !s->stopped) {
+		s->stopped = true;	/* later writes finish the saved part */
+		return err_set_code(e, ERR_STOPPED, "%s: stopped by signal %d", s->name,
+				    (int)stop_signal);
+	}
 	if (s->limit && off + len > s->limit)
 		return err_set_code(e, ERR_NOSPC, "%s: the dumpfile reached the size limit of %llu bytes (-L)",
 				    s->name, (unsigned long long)s->limit);

@@ -30,6 +30,14 @@ const char *sink_name(const struct sink *s);
 /* The file descriptor of a file sink, else -1. */
 int sink_fd(const struct sink *s);
 void sink_set_limit(struct sink *s, uint64_t max_bytes);
+/*
+ * From now on SIGTERM and SIGINT stop the dump: the next write of any sink
+ * fails with ERR_STOPPED, and the writes after it (the writer finishing the
+ * saved part as an incomplete dump) go through.
+ */
+void sink_stop_on_signals(void);
+/* The stop signal received, or 0. */
+int sink_stop_signal(void);
 /* Flattened streams and the null sink cannot be read back. */
 bool sink_readable(const struct sink *s);
 /*
