@@ -61,11 +61,34 @@ static void log_kernel(const struct kernel *kn)
  * max_mapnr: one past the highest pfn of the dump, lowered to the last
  * section with a mem_map (a "mem=" kernel); a kdump input keeps its own.
  */
+/*
+ * No pfn lies past the kernel's physical address width: a segment claiming
+ * more (a garbage p_memsz) is cut there, so no loop or bitmap ever sizes
+ * itself from it.  Without MAX_PHYSMEM_BITS, 52 bits: the widest any
+ * 64-bit architecture here addresses.
+ */
+#define PHYSMEM_BITS_WHEN_UNKNOWN 52
+
+static uint64_t pfn_limit(const struct kernel *kn)
+{
+	int64_t bits = kf_or(&kn->kv.k, KF_NUM_MAX_PHYSMEM_BITS, PHYSMEM_BITS_WHEN_UNKNOWN);
+
+	if (bits < (int64_t)kn->kv.page_shift || bits > 63)
+		bits = PHYSMEM_BITS_WHEN_UNKNOWN;
+	return UINT64_C(1) << (bits - kn->kv.page_shift);
+}
+
 static int open_mem_map(struct kernel *kn, struct err *e)
 {
 	kn->max_mapnr = vmcore_max_pfn(kn->vc);
+	kn->pfn_limit = pfn_limit(kn);
+	if (kn->max_mapnr > kn->pfn_limit) {
+		log_msg("WARNING: %s: a segment reaches pfn 0x%" PRIx64 ", past the physical address width; only pfns below 0x%" PRIx64 " are dumped.\n",
+			vmcore_path(kn->vc), kn->max_mapnr, kn->pfn_limit);
+		kn->max_mapnr = kn->pfn_limit;
+	}
 	if (kn->kv.have_facts && kn->kv.arch) {
-		kn->mm = memmap_open(&kn->kv, kn->max_mapnr, e);
+		kn->mm = memmap_open(&kn->kv, kn->max_mapnr, e);	/* may lower max_mapnr */
 		if (!kn->mm)
 			return -1;
 		kn->max_mapnr = memmap_max_pfn(kn->mm);

@@ -33,6 +33,7 @@ struct kernel {
 	struct kview kv;
 	struct memmap *mm;		/* NULL without facts or arch */
 	uint64_t max_mapnr;
+	uint64_t pfn_limit;		/* the physical address width, in pfns */
 };
 
 int kernel_open(struct kernel *kn, struct vmcore *vc, const struct kernel_needs *need,

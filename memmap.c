@@ -141,6 +141,10 @@ static int open_sparsemem(struct memmap *mm, struct err *e)
 	shift = (unsigned)kf_val(k, KF_NUM_SECTION_SIZE_BITS);
 	if (shift <= mm->kv->page_shift || shift > 50)
 		return err_set(e, "SPARSEMEM: NUMBER(SECTION_SIZE_BITS)=%u is implausible", shift);
+	if (kf_have(k, KF_NUM_MAX_PHYSMEM_BITS) &&
+	    (kf_val(k, KF_NUM_MAX_PHYSMEM_BITS) <= shift || kf_val(k, KF_NUM_MAX_PHYSMEM_BITS) > 64))
+		return err_set(e, "%s: NUMBER(MAX_PHYSMEM_BITS)=%lld does not fit NUMBER(SECTION_SIZE_BITS)=%u",
+			       vmcore_path(mm->kv->vc), (long long)kf_val(k, KF_NUM_MAX_PHYSMEM_BITS), shift);
 	mm->pfn_section_shift = shift - mm->kv->page_shift;
 	mm->size_section = (unsigned)kf_val(k, KF_SIZE_mem_section);
 	mm->off_mem_map = (unsigned)kf_val(k, KF_OFF_mem_section_section_mem_map);

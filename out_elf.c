@@ -61,9 +61,21 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 	}
 	if (tail)
 		pfn_end++;
+	if (pfn_end > w->r->kn->pfn_limit) {
+		/* A p_memsz past the address width is garbage: the segment ends with the dump. */
+		pfn_end = w->r->plan->max_mapnr > pfn ? w->r->plan->max_mapnr : pfn;
+		tail = 0;
+	}
 	for (; pfn < pfn_end; pfn++) {
 		uint64_t size = (pfn == pfn_end - 1 && tail) ? tail : ps;
 		bool keep;
+
+		if (pfn >= w->r->plan->max_mapnr) {
+			/* Past every dumped pfn nothing is kept: the rest in one step, not page by page. */
+			excluded += pfn_end - pfn;
+			p.memsz += (pfn_end - pfn - 1) * ps + (tail ? tail : ps);
+			break;
+		}
 
 		if (dump_is_kept(w->r, pfn, &keep, e) < 0)
 			return -1;
@@ -347,7 +359,7 @@ int out_elf_write(struct dump_run *r, uint64_t *elf_excluded, struct err *e)
 	if (write_loads(&w, e) < 0) {
 		struct err ignore;
 
-		if (e->code != ERR_NOSPC)
+		if (!err_is_cut_short(e))
 			goto out;
 		r->incomplete = true;
 		save_what_fits(&w);
