@@ -8,7 +8,7 @@ makedumpfile reads the program headers as if they followed the ELF header.
 The copy has: the ELF header (e_phoff = e_ehsize, no section headers unless
 the program header count needs section 0, PN_XNUM), the program headers,
 then every segment's bytes in the order of the program headers, each at an
-offset aligned like the original's modulo 4 KiB; p_offset is rewritten,
+offset aligned like the original's modulo 64 KiB; p_offset is rewritten,
 nothing else.  The segments' bytes are copied unchanged.  Standard library
 only; ELF32 and ELF64, either byte order.  Prints one line per segment.
 """
@@ -67,7 +67,7 @@ def main(argv):
         size = struct.unpack_from(E + fmt_off, p, fs_at)[0]
         if size == 0:
             continue
-        at += (off - at) % 4096     # keep the original's alignment
+        at += (off - at) % 65536    # keep the original's alignment (64 KiB pages)
         moves.append((off, at, size))
         struct.pack_into(E + fmt_off, p, off_at, at)
         at += size
