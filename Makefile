@@ -6,6 +6,8 @@
 #   make check            run the test suite (tests/run)
 #   make check-e2e        capture a real crash in QEMU and check it (slow)
 #   make bench            compare speed and memory with upstream makedumpfile
+#   make captures         make the real other-arch crash dumps that are missing
+#                         (tests/capture/make-capture; CAPTURES=NAME... selects)
 #   make check-sanitize   build with AddressSanitizer and UBSan into build-san/ and test it
 
 PREFIX   ?= /usr/local
@@ -102,8 +104,14 @@ check-e2e: all
 bench: all
 	tests/bench/run
 
+# real crash dumps of other arches' Debian kernels under QEMU, cached in
+# /var/cache/mdf-captures; only those missing are made (CAPTURES= selects)
+CAPTURES ?= ppc64le-6.1 i386-pae-6.1 i386-6.1 s390x-6.1 riscv64-6.12
+captures:
+	tests/capture/make-capture $(CAPTURES)
+
 clean:
 	rm -f makedumpfile libmdf.a link-flags $(OBJS) $(OBJS:.o=.d)
 	rm -rf tests/bin build-san sample
 
-.PHONY: all install demo check check-sanitize check-e2e bench clean
+.PHONY: all install demo check check-sanitize check-e2e bench captures clean

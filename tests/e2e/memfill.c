@@ -48,7 +48,7 @@ static void pattern(unsigned char *p, size_t bytes, const char *what)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 			w[i] = x | 1;	/* never an all-zero word */
 		}
-		snprintf((char *)(p + off), 48, "MDF-E2E %s page %zu", what, off / PAGE);
+		snprintf((char *)(p + off), 48, "MDF-E2E %s page %zu", what, (size_t)(off / PAGE));
 	}
 }
 
