@@ -94,13 +94,24 @@ int dump_open_bitmap(struct dump_run *r, enum bm2_home home, uint64_t out_off, s
 	return r->bm2 ? 0 : -1;
 }
 
+/* The part of window [start, end) this output holds, as bit indexes [*a, *b) of its bitmap. */
+static void part_bits(const struct dump_run *r, uint64_t start, uint64_t end, uint64_t *a,
+		      uint64_t *b)
+{
+	uint64_t lo = r->part_start > start ? r->part_start : start;
+	uint64_t hi = r->part_end < end ? r->part_end : end;
+
+	*a = lo - start;
+	*b = lo < hi ? hi - start : *a;
+}
+
 static uint64_t count_in_part(const struct dump_run *r, uint64_t start, uint64_t end,
 			      const uint8_t *bm)
 {
-	uint64_t a = r->part_start > start ? r->part_start : start;
-	uint64_t b = r->part_end < end ? r->part_end : end;
+	uint64_t a, b;
 
-	return a < b ? bm_count_range(bm, a - start, b - start) : 0;
+	part_bits(r, start, end, &a, &b);
+	return bm_count_range(bm, a, b);
 }
 
 static int exclude_vmemmap(struct dump_run *r, struct err *e);
@@ -201,14 +212,12 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
 
 	window_begin(&it, p->window_pfns, p->max_mapnr, r->part_start, r->part_end);
 	while (window_next(&it)) {
-		uint64_t a = r->part_start > it.start ? r->part_start : it.start;
-		uint64_t b = r->part_end < it.end ? r->part_end : it.end;
-		uint64_t i;
+		uint64_t a, b, i;
 
+		part_bits(r, it.start, it.end, &a, &b);
 		if (bm2_get(r->bm2, it.start, it.end, r->wbm, e) < 0)
 			return -1;
-		for (i = bm_next_set(r->wbm, a - it.start, b - it.start); i < b - it.start;
-		     i = bm_next_set(r->wbm, i + 1, b - it.start))
+		for (i = bm_next_set(r->wbm, a, b); i < b; i = bm_next_set(r->wbm, i + 1, b))
 			if (fn(ctx, it.start + i, e) < 0)
 				return -1;
 	}
@@ -258,12 +267,12 @@ int dump_keep_only_saved(struct dump_run *r, uint64_t saved, uint64_t out_off, s
 
 	window_begin(&it, p->window_pfns, p->max_mapnr, r->part_start, r->part_end);
 	while (window_next(&it)) {
-		uint64_t a = r->part_start > it.start ? r->part_start : it.start;
-		uint64_t b = r->part_end < it.end ? r->part_end : it.end;
+		uint64_t a, b;
 
+		part_bits(r, it.start, it.end, &a, &b);
 		if (bm2_get(r->bm2, it.start, it.end, r->wbm, e) < 0)
 			return -1;
-		if (keep_first(r->wbm, a - it.start, b - it.start, &saved) &&
+		if (keep_first(r->wbm, a, b, &saved) &&
 		    sink_write(r->sink, out_off + it.start / 8, r->wbm,
 			       window_bytes(it.start, it.end), e) < 0)
 			return -1;
