@@ -3,6 +3,7 @@
 #include "bitmap.h"
 #include "log.h"
 #include "memmap.h"
+#include "page.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -106,7 +107,7 @@ static int exclude_zero_pages(struct dump_job *job, uint64_t start, uint64_t end
 
 		if (!page)
 			return -1;
-		if (dump_page_is_zero(page, job->kv->page_size)) {
+		if (page_is_zero(page, job->kv->page_size)) {
 			bm_clear(bm, i);
 			if (count)
 				filter_counts_mut(job->filter)->zero++;
@@ -288,10 +289,4 @@ int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8
 	default:
 		return build_window(job, start, end, bm, false, e);
 	}
-}
-
-bool dump_page_is_zero(const uint8_t *page, unsigned size)
-{
-	/* Every byte equals the first, and the first is zero: libc's memcmp is vectorised. */
-	return page[0] == 0 && memcmp(page, page + 1, size - 1) == 0;
 }

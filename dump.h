@@ -96,7 +96,4 @@ int dump_window_bitmap(struct dump_job *job, uint64_t start, uint64_t end, uint8
 /* Start the page pass (resets the rebuild state). */
 void dump_begin_page_pass(struct dump_job *job);
 
-/* Is the page all zeros? */
-bool dump_page_is_zero(const uint8_t *page, unsigned size);
-
 #endif

@@ -1,6 +1,6 @@
 /* pagepipe.c - zero test and compression, in order, on 1..N threads; see pagepipe.h. */
 #include "pagepipe.h"
-#include "dump.h"
+#include "page.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -201,7 +201,7 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct
 
 	s->pfn = pfn;
 	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
-	s->zero = pp->test_zero && dump_page_is_zero(page, pp->page_size);
+	s->zero = pp->test_zero && page_is_zero(page, pp->page_size);
 	if (pp->threads == 1) {
 		s->in = (uint8_t *)page;	/* compressed at once: no copy */
 		run_batch(pp);
