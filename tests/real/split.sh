@@ -17,6 +17,7 @@ for sb in "" "--splitblock-size 65536"; do
 	"$MDF" --reassemble "$T/p3" "$T/p1" "$T/p2" "$T/joined2" >/dev/null 2>&1 &&
 		check "split $sb: parts in any order" cmp "$T/whole" "$T/joined2"
 	rm -f "$T/joined2"
+	[ -n "$sb" ] && [ ! -x /usr/bin/makedumpfile ] && lack "parts equal to upstream's (Debian's makedumpfile is not installed)"
 	if [ -n "$sb" ] && [ -x /usr/bin/makedumpfile ]; then
 		/usr/bin/makedumpfile --split $sb -c -d 31 "$VMCORE" "$T/u1" "$T/u2" "$T/u3" >/dev/null 2>&1 &&
 		for i in 1 2 3; do check "split $sb: part $i equals upstream 1.7.2's" cmp "$T/p$i" "$T/u$i"; done
