@@ -37,13 +37,4 @@ static inline void st_uint(uint8_t *p, unsigned width, uint64_t v, bool big_endi
 		p[big_endian ? width - 1 - i : i] = (uint8_t)(v >> (8 * i));
 }
 
-/*
- * Is the page all zeros?  Every byte equals the first and the first is
- * zero: libc's memcmp is vectorised and stops at the first odd byte.
- */
-static inline bool page_is_zero(const uint8_t *page, unsigned size)
-{
-	return page[0] == 0 && __builtin_memcmp(page, page + 1, size - 1) == 0;
-}
-
 #endif

@@ -4,6 +4,7 @@
 #include "bytes.h"
 #include "log.h"
 #include "memmap.h"
+#include "page.h"
 #include "window.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* pagepipe.c - zero test and compression, in order, on 1..N threads; see pagepipe.h. */
 #include "pagepipe.h"
-#include "bytes.h"
+#include "page.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -6,7 +6,8 @@
  * pages by pfn through large windows (mmap of the file, or pread() of
  * windows when mmap is unavailable or --non-mmap is given).  An ELF
  * /proc/vmcore (ELF32 or ELF64, either byte order) or a kdump-compressed
- * dump (for refiltering) can be the input; callers do not care which.
+ * dump (for refiltering) can be the input; callers do not care which
+ * (each format is one struct input_ops, vmcore_format.h).
  */
 #ifndef MDF_VMCORE_H
 #define MDF_VMCORE_H

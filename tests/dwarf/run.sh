@@ -7,7 +7,9 @@
 #    cases, damaged files.
 # 2. For each real vmlinux already fetched into /var/cache/vmlinux by
 #    ../shared/tools/get-vmlinux.sh (nothing is downloaded here), compares
-#    what it yields with the fixture dump's VMCOREINFO (real.sh).
+#    what it yields with the fixture dump's VMCOREINFO (real.sh).  A vmlinux
+#    or fixture that is absent leaves its comparison out, and the case then
+#    exits 77 after the rest has run: never a pass with a part unchecked.
 #
 # With --fixtures-only it just builds the fixtures into tests/bin/dwarf
 # (test_dwarf does that when tests/run starts it without arguments).
@@ -69,16 +71,23 @@ $CC $cflags -o "$out/dwarf_dump" "$top/tests/unit/dwarf_dump.c" $objs $libs ||
 	{ echo "FAIL: dwarf_dump does not build"; exit 1; }
 
 status=0
+missing=
 "$out/test_dwarf" "$out" || status=1
 
 for pair in 6.1.0-56-cloud-amd64:x86_64-6.1 6.12.107+deb13-cloud-amd64:x86_64-6.12 \
 	    6.1.0-56-arm64:arm64-6.1; do
 	vmlinux=$VMLINUX_CACHE/vmlinux-${pair%%:*}
 	note=$fixtures/${pair#*:}/vmcoreinfo.txt
-	if [ ! -s "$vmlinux" ] || [ ! -s "$note" ]; then
-		echo "real: ${pair%%:*} not checked (no $vmlinux; fetch it with ../shared/tools/get-vmlinux.sh ${pair%%:*})"
+	if [ ! -s "$note" ]; then
+		missing="${missing:+$missing, }${pair%%:*} (no $note)"
+		continue
+	fi
+	if [ ! -s "$vmlinux" ]; then
+		missing="${missing:+$missing, }${pair%%:*}"
 		continue
 	fi
 	sh "$here/real.sh" "$out/dwarf_dump" "$vmlinux" "$note" || status=1
 done
+[ $status -eq 0 ] && [ -n "$missing" ] &&
+	skip "real vmlinux not checked, none in $VMLINUX_CACHE (../shared/tools/get-vmlinux.sh RELEASE): $missing"
 exit $status

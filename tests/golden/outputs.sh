@@ -74,7 +74,16 @@ if [ "${1:-}" = --write ]; then
 	exit 0
 fi
 [ -f "$want" ] || { echo "no $want"; exit 99; }
-if diff "$want" "$got" >"$T/diff"; then
+# A fixture hashed in hashes.txt but absent here: its rows are left out of
+# the comparison and the case ends in a skip (lib.sh's lack), never a pass.
+cp "$want" "$T/want"
+for n in $(cut -d: -f1 "$want" | sort -u); do
+	[ -f "tests/specs/$n.spec" ] || [ -f "$MDF_FIXTURES/$n/vmcore.zst" ] && continue
+	lack "fixture $n ($(grep -c "^$n:" "$want") outputs)"
+	grep -v "^$n:" "$T/want" >"$T/want.left"
+	mv "$T/want.left" "$T/want"
+done
+if diff "$T/want" "$got" >"$T/diff"; then
 	ok "$(wc -l <"$got") outputs byte-identical to tests/golden/hashes.txt"
 else
 	fail "outputs changed:"

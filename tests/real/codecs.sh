@@ -8,12 +8,12 @@
 codecs="none -c -l -p -z"
 found=0
 for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
-	[ -f "$MDF_FIXTURES/$name/vmcore.zst" ] || { echo "missing fixture $name"; continue; }
+	[ -f "$MDF_FIXTURES/$name/vmcore.zst" ] || { lack "fixture $name"; continue; }
 	fixture "$name"; found=$((found + 1))
 	ref=$(fixture_ref)
 	vmlinux=/var/cache/vmlinux/vmlinux-$(head -1 "$FIX/kernel-version.txt")
 	use_crash=; [ "$name" = x86_64-6.1 ] && [ -s "$vmlinux" ] && command -v crash >/dev/null && use_crash=1
-	[ "$name" = x86_64-6.1 ] && [ -z "$use_crash" ] && echo "note: no crash check (crash or $vmlinux missing)"
+	[ "$name" = x86_64-6.1 ] && [ -z "$use_crash" ] && lack "crash on $name (needs crash and $vmlinux)"
 	for c in $codecs; do
 		opt=$c; [ "$c" = none ] && opt=
 		out=$T/$name$c
@@ -29,5 +29,4 @@ for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 	done
 done
 [ $found -gt 0 ] || skip "no fixtures"
-[ $found -eq 3 ] || fail "only $found of 3 fixtures present"
 finish

@@ -15,12 +15,13 @@ crash_ok() { # VMLINUX DUMP: sys and bt work, bt shows the sysrq crash
 }
 
 for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
-	[ -f "$MDF_FIXTURES/$name/vmcore.zst" ] || { fail "missing fixture $name"; continue; }
+	[ -f "$MDF_FIXTURES/$name/vmcore.zst" ] || { lack "fixture $name"; continue; }
 	fixture "$name"
 	rel=$(head -1 "$FIX/kernel-version.txt")
 	vmlinux=/var/cache/vmlinux/vmlinux-$rel
 	# crash 8.0.2 (Debian 12) reads x86_64 dumps of 6.1; not arm64, not 6.12.
 	use_crash=; [ "$name" = x86_64-6.1 ] && [ -s "$vmlinux" ] && command -v crash >/dev/null && use_crash=1
+	[ "$name" = x86_64-6.1 ] && [ -z "$use_crash" ] && lack "crash on $name (needs crash and $vmlinux)"
 
 	# Fedora / RHEL kdump: the parameters are checked when the initramfs is built ...
 	check "$name rhel: --check-params" expect_exit 0 "$MDF" --check-params -l --message-level 7 -d 31 "$VMCORE" "$T/vmcore-incomplete"
@@ -53,6 +54,7 @@ for name in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 	check "$name suse: rebuilt with -R" expect_exit 0 "$MDF" -R "$T/suse" <"$T/suse.flat"
 	check "$name suse: pages equal the input" $PYTHON tests/tools/pages_equal.py "$T/suse" "$VMCORE"
 	[ -n "$use_crash" ] && check "$name suse: crash reads it" crash_ok "$vmlinux" "$T/suse.flat"
+	[ "$name" != arm64-6.1 ] && [ ! -s "$vmlinux" ] && lack "drgn on $name (no $vmlinux)"
 	if [ -s "$vmlinux" ] && [ "$name" != arm64-6.1 ]; then
 		check "$name: drgn opens the dump with the vmlinux and walks the tasks" $PYTHON -c "
 import drgn
