@@ -737,7 +737,7 @@ static int save_records(struct dmesg_run *r, bool partial, struct err *e)
  */
 static unsigned classic_counter_size(const struct kview *kv)
 {
-	if (kv->k.release[0] && kf_release_cmp(kv->k.release, 2, 6, 25) < 0)
+	if (kf_have_text(&kv->k, KT_OSRELEASE) && kf_release_cmp(kf_text(&kv->k, KT_OSRELEASE), 2, 6, 25) < 0)
 		return kv->ptr_size;
 	return 4;
 }

@@ -781,7 +781,7 @@ static bool read_release(struct scan *s)
 			      (uint64_t)kf_val(k, KF_OFF_uts_namespace_name) + 2 * 65;
 
 		if (read_vaddr(s, at, buf, 65) == 65 && release_ok(buf, 65)) {
-			memcpy(k->release, buf, strlen(buf) + 1);
+			kf_set_text(k, KT_OSRELEASE, buf, (unsigned)strlen(buf));
 			return true;
 		}
 	}
@@ -792,10 +792,9 @@ static bool read_release(struct scan *s)
 	if (got < sizeof(banner) || memcmp(buf, banner, sizeof(banner) - 1) != 0)
 		return false;
 	n = strcspn(buf + sizeof(banner) - 1, " \t\n");
-	if (n == 0 || n >= sizeof(k->release))
+	if (n == 0 || n > kt_table[KT_OSRELEASE].max)
 		return false;
-	memcpy(k->release, buf + sizeof(banner) - 1, n);
-	k->release[n] = '\0';
+	kf_set_text(k, KT_OSRELEASE, buf + sizeof(banner) - 1, (unsigned)n);
 	return true;
 }
 
@@ -867,13 +866,13 @@ int dwinfo_read(const char *vmlinux, struct kfacts *k, struct err *e)
 	read_symbols(s);
 	if (walk_units(s, vmlinux, e) < 0)
 		goto out;
-	if (!k->release[0] && !read_release(s)) {
+	if (!kf_have_text(k, KT_OSRELEASE) && !read_release(s)) {
 		err_set(e, "%s: no kernel release found (no init_uts_ns or linux_banner): not a vmlinux?",
 			vmlinux);
 		goto out;
 	}
-	if (!k->page_size)
-		k->page_size = page_size(s);
+	if (!kf_have(k, KF_PAGESIZE))
+		kf_set(k, KF_PAGESIZE, page_size(s));
 	rc = 0;
 out:
 	vmlinux_close(s);

@@ -22,9 +22,9 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 	kv->vc = vc;
 	kv->big_endian = vmcore_big_endian(vc);
 	kv->ptr_size = vmcore_elf_class(vc) == ELFCLASS32 ? 4 : 8;
-	kv->page_size = kv->k.page_size ? kv->k.page_size : (unsigned)sysconf(_SC_PAGESIZE);
+	kv->page_size = (unsigned)kf_or(&kv->k, KF_PAGESIZE, sysconf(_SC_PAGESIZE));
 	kv->page_shift = (unsigned)__builtin_ctz(kv->page_size);
-	kv->kaslr_offset = kv->k.have_kerneloffset ? kv->k.kerneloffset : 0;
+	kv->kaslr_offset = (uint64_t)kf_or(&kv->k, KF_KERNELOFFSET, 0);
 	if (vmcore_set_page_size(vc, kv->page_size, e) < 0)
 		return -1;
 	/* Without an arch only dump levels 0 and 1 work: callers check kv->arch. */

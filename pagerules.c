@@ -12,7 +12,7 @@
 struct release { int a, b, c; };
 static bool at_least(const struct kfacts *k, struct release r)
 {
-	return kf_release_cmp(k->release, r.a, r.b, r.c) >= 0;
+	return kf_release_cmp(kf_text(k, KT_OSRELEASE), r.a, r.b, r.c) >= 0;
 }
 
 /* Flag numbers of the 2.6 kernels that predate their VMCOREINFO export. */
