@@ -34,9 +34,9 @@
  * logged_chars bytes (upstream ignores it there).
  */
 #include "dmesg.h"
+#include "arch/arch.h"
 #include "log.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -273,9 +273,9 @@ static int out_check(struct dmesg_run *r, struct err *e)
  */
 static bool upstream_char_is_signed(const struct kview *kv)
 {
-	unsigned m = kv->vc ? vmcore_machine(kv->vc) : EM_X86_64;
-
-	return m == EM_X86_64 || m == EM_386;
+	if (!kv->vc)
+		return true;	/* no dump: as upstream on x86 */
+	return kv->arch && kv->arch->char_is_signed;
 }
 
 /* One record: timestamp, caller column, text with its escapes. */

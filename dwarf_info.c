@@ -20,6 +20,7 @@
  *  3. OSRELEASE and PAGESIZE come from the file's own bytes.
  */
 #include "dwarf_info.h"
+#include "arch/arch.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -803,47 +804,29 @@ static bool page_size_ok(uint64_t v)
 	return v >= 4096 && v <= 65536 && (v & (v - 1)) == 0;
 }
 
-/*
- * arm64: the Image header at _text says it, flags bits 1-2 (1: 4K, 2: 16K,
- * 3: 64K), next to the magic "ARM\x64" at byte 56.  The header is always
- * little-endian.
- */
-static unsigned arm64_page_size(const struct scan *s)
+static size_t read_image(const void *ctx, uint64_t va, void *buf, size_t len)
 {
-	unsigned char h[64];
-	uint64_t flags = 0;
-	int i;
-
-	if (!s->extra[X_TEXT].found ||
-	    read_vaddr(s, s->extra[X_TEXT].sym.st_value, h, sizeof(h)) != sizeof(h) ||
-	    memcmp(h + 56, "ARM\x64", 4) != 0)
-		return 0;
-	for (i = 7; i >= 0; i--)
-		flags = flags << 8 | h[24 + i];
-	switch ((flags >> 1) & 3) {
-	case 1: return 4096;
-	case 2: return 16384;
-	case 3: return 65536;
-	default: return 0;
-	}
+	return read_vaddr(ctx, va, buf, len);
 }
 
 /*
- * x86 has only 4 KiB pages.  Elsewhere: what the arch says cheaply, else
- * empty_zero_page, which is one page long on most architectures, else
- * 4 KiB.
+ * What the vmlinux's arch says from the image, else empty_zero_page,
+ * which is one page long on most architectures, else 4 KiB.
  */
 static unsigned page_size(const struct scan *s)
 {
 	GElf_Ehdr eh;
+	const struct arch_ops *arch;
+	struct arch_image img = { read_image, s, 0 };
 	unsigned ps = 0;
 
 	if (!gelf_getehdr(s->elf, &eh))
 		return 4096;
-	if (eh.e_machine == EM_X86_64 || eh.e_machine == EM_386)
-		return 4096;
-	if (eh.e_machine == EM_AARCH64)
-		ps = arm64_page_size(s);
+	arch = arch_for_machine(eh.e_machine);
+	if (s->extra[X_TEXT].found)
+		img.text = s->extra[X_TEXT].sym.st_value;
+	if (arch && arch->vmlinux_page_size)
+		ps = arch->vmlinux_page_size(&img);
 	if (!ps && s->extra[X_EMPTY_ZERO_PAGE].found &&
 	    page_size_ok(s->extra[X_EMPTY_ZERO_PAGE].sym.st_size))
 		ps = (unsigned)s->extra[X_EMPTY_ZERO_PAGE].sym.st_size;

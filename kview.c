@@ -6,17 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const struct arch_ops *arch_for_machine(unsigned e_machine)
-{
-	static const struct arch_ops *const all[] = { &arch_x86_64, &arch_arm64 };
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i]->e_machine == e_machine)
-			return all[i];
-	return NULL;
-}
-
 int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 {
 	kv->vc = vc;
@@ -29,7 +18,12 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 		return -1;
 	/* Without an arch only dump levels 0 and 1 work: callers check kv->arch. */
 	kv->arch = arch_for_machine(vmcore_machine(vc));
-	return kv->arch ? kv->arch->init(kv, e) : 0;
+	if (!kv->arch)
+		return 0;
+	if (kv->arch->init(kv, e) < 0)
+		return -1;
+	arch_fill_fallbacks(kv);
+	return 0;
 }
 
 void kview_fini(struct kview *kv)
