@@ -52,7 +52,7 @@ static int parse_text(int id, const char *key, size_t klen, const char *val, siz
 	return 0;
 }
 
-/* A number fact of the given kind: first line wins; a bad value is malformed. */
+/* A number fact: first line wins; a value its kind cannot have is malformed. */
 static int parse_value(int id, const char *key, size_t klen, const char *val, size_t vlen,
 		       const char *name, unsigned line, struct kfacts *k, struct err *e)
 {
@@ -67,7 +67,10 @@ static int parse_value(int id, const char *key, size_t klen, const char *val, si
 	return 0;
 }
 
-/* A "KIND(key)" line: its fact, -1 when this program does not use it, -2 when malformed. */
+/*
+ * The fact of a "KIND(key)" line (*matched set): -1 when this program does
+ * not use it, -2 when the parenthesis is not closed.
+ */
 static int lookup_kind_key(const char *s, size_t klen, bool *matched)
 {
 	size_t i;
