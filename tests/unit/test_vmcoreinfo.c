@@ -1,7 +1,7 @@
 /*
  * test_vmcoreinfo.c - the VMCOREINFO parser (vmci_parse) and writer
  * (vmci_write), table-driven: good input in every value form, malformed
- * values, duplicate keys (the first line wins), missing required keys,
+ * values, repeated keys (the first line wins), missing required keys,
  * CRLF and NUL line ends, keys this program does not use.  Every input that
  * parses is also written back with vmci_write and parsed again: the facts
  * must come back the same.  Prints one line per failed check and ends with
@@ -75,8 +75,8 @@ static const struct tcase cases[] = {
 	  "CRASHTIME=1\nSIZE(page)=56\nPAGESIZE=8192\nOSRELEASE=2.6.16\n", 0, NULL,
 	  { TEXT(OSRELEASE, "2.6.16"), NUM(PAGESIZE, 8192), NUM(SIZE_page, 56), NUM(CRASHTIME, 1) } },
 
-	/* ---- duplicate keys: the first line wins ---- */
-	{ "duplicates",
+	/* ---- repeated keys: the first line wins ---- */
+	{ "repeated keys",
 	  "OSRELEASE=first\nPAGESIZE=4096\nOSRELEASE=second\nPAGESIZE=65536\n"
 	  "SYMBOL(mem_map)=1000\nSYMBOL(mem_map)=2000\nNUMBER(PG_lru)=4\nNUMBER(PG_lru)=5\n"
 	  "KERNELOFFSET=1\nKERNELOFFSET=2\nCRASHTIME=10\nCRASHTIME=20\n"
@@ -106,7 +106,7 @@ static const struct tcase cases[] = {
 	  "PAGESIZE has a malformed value", { { W_END, 0, 0, NULL } } },
 	{ "PAGESIZE empty", "OSRELEASE=r\nPAGESIZE=\n", 0,
 	  "PAGESIZE has a malformed value \"\"", { { W_END, 0, 0, NULL } } },
-	{ "a malformed duplicate PAGESIZE", HEAD "PAGESIZE=x\n", 0,
+	{ "a malformed second PAGESIZE", HEAD "PAGESIZE=x\n", 0,
 	  "line 3: PAGESIZE has a malformed value", { { W_END, 0, 0, NULL } } },
 	{ "SYMBOL not hex", HEAD "SYMBOL(mem_map)=xyz\n", 0,
 	  "line 3: SYMBOL(mem_map) has a malformed value \"xyz\"", { { W_END, 0, 0, NULL } } },
