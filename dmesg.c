@@ -34,9 +34,9 @@
  * logged_chars bytes (upstream ignores it there).
  */
 #include "dmesg.h"
+#include "arch/arch.h"
 #include "log.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -273,9 +273,9 @@ static int out_check(struct dmesg_run *r, struct err *e)
  */
 static bool upstream_char_is_signed(const struct kview *kv)
 {
-	unsigned m = kv->vc ? vmcore_machine(kv->vc) : EM_X86_64;
-
-	return m == EM_X86_64 || m == EM_386;
+	if (!kv->vc)
+		return true;	/* no dump: as upstream on x86 */
+	return kv->arch && kv->arch->char_is_signed;
 }
 
 /* One record: timestamp, caller column, text with its escapes. */
@@ -737,7 +737,7 @@ static int save_records(struct dmesg_run *r, bool partial, struct err *e)
  */
 static unsigned classic_counter_size(const struct kview *kv)
 {
-	if (kv->k.release[0] && kf_release_cmp(kv->k.release, 2, 6, 25) < 0)
+	if (kf_have_text(&kv->k, KT_OSRELEASE) && kf_release_cmp(kf_text(&kv->k, KT_OSRELEASE), 2, 6, 25) < 0)
 		return kv->ptr_size;
 	return 4;
 }

@@ -20,6 +20,7 @@
  *  3. OSRELEASE and PAGESIZE come from the file's own bytes.
  */
 #include "dwarf_info.h"
+#include "arch/arch.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -781,7 +782,7 @@ static bool read_release(struct scan *s)
 			      (uint64_t)kf_val(k, KF_OFF_uts_namespace_name) + 2 * 65;
 
 		if (read_vaddr(s, at, buf, 65) == 65 && release_ok(buf, 65)) {
-			memcpy(k->release, buf, strlen(buf) + 1);
+			kf_set_text(k, KT_OSRELEASE, buf, (unsigned)strlen(buf));
 			return true;
 		}
 	}
@@ -792,10 +793,9 @@ static bool read_release(struct scan *s)
 	if (got < sizeof(banner) || memcmp(buf, banner, sizeof(banner) - 1) != 0)
 		return false;
 	n = strcspn(buf + sizeof(banner) - 1, " \t\n");
-	if (n == 0 || n >= sizeof(k->release))
+	if (n == 0 || n > kt_table[KT_OSRELEASE].max)
 		return false;
-	memcpy(k->release, buf + sizeof(banner) - 1, n);
-	k->release[n] = '\0';
+	kf_set_text(k, KT_OSRELEASE, buf + sizeof(banner) - 1, (unsigned)n);
 	return true;
 }
 
@@ -804,47 +804,29 @@ static bool page_size_ok(uint64_t v)
 	return v >= 4096 && v <= 65536 && (v & (v - 1)) == 0;
 }
 
-/*
- * arm64: the Image header at _text says it, flags bits 1-2 (1: 4K, 2: 16K,
- * 3: 64K), next to the magic "ARM\x64" at byte 56.  The header is always
- * little-endian.
- */
-static unsigned arm64_page_size(const struct scan *s)
+static size_t read_image(const void *ctx, uint64_t va, void *buf, size_t len)
 {
-	unsigned char h[64];
-	uint64_t flags = 0;
-	int i;
-
-	if (!s->extra[X_TEXT].found ||
-	    read_vaddr(s, s->extra[X_TEXT].sym.st_value, h, sizeof(h)) != sizeof(h) ||
-	    memcmp(h + 56, "ARM\x64", 4) != 0)
-		return 0;
-	for (i = 7; i >= 0; i--)
-		flags = flags << 8 | h[24 + i];
-	switch ((flags >> 1) & 3) {
-	case 1: return 4096;
-	case 2: return 16384;
-	case 3: return 65536;
-	default: return 0;
-	}
+	return read_vaddr(ctx, va, buf, len);
 }
 
 /*
- * x86 has only 4 KiB pages.  Elsewhere: what the arch says cheaply, else
- * empty_zero_page, which is one page long on most architectures, else
- * 4 KiB.
+ * What the vmlinux's arch says from the image, else empty_zero_page,
+ * which is one page long on most architectures, else 4 KiB.
  */
 static unsigned page_size(const struct scan *s)
 {
 	GElf_Ehdr eh;
+	const struct arch_ops *arch;
+	struct arch_image img = { read_image, s, 0 };
 	unsigned ps = 0;
 
 	if (!gelf_getehdr(s->elf, &eh))
 		return 4096;
-	if (eh.e_machine == EM_X86_64 || eh.e_machine == EM_386)
-		return 4096;
-	if (eh.e_machine == EM_AARCH64)
-		ps = arm64_page_size(s);
+	arch = arch_for_machine(eh.e_machine);
+	if (s->extra[X_TEXT].found)
+		img.text = s->extra[X_TEXT].sym.st_value;
+	if (arch && arch->vmlinux_page_size)
+		ps = arch->vmlinux_page_size(&img);
 	if (!ps && s->extra[X_EMPTY_ZERO_PAGE].found &&
 	    page_size_ok(s->extra[X_EMPTY_ZERO_PAGE].sym.st_size))
 		ps = (unsigned)s->extra[X_EMPTY_ZERO_PAGE].sym.st_size;
@@ -867,13 +849,13 @@ int dwinfo_read(const char *vmlinux, struct kfacts *k, struct err *e)
 	read_symbols(s);
 	if (walk_units(s, vmlinux, e) < 0)
 		goto out;
-	if (!k->release[0] && !read_release(s)) {
+	if (!kf_have_text(k, KT_OSRELEASE) && !read_release(s)) {
 		err_set(e, "%s: no kernel release found (no init_uts_ns or linux_banner): not a vmlinux?",
 			vmlinux);
 		goto out;
 	}
-	if (!k->page_size)
-		k->page_size = page_size(s);
+	if (!kf_have(k, KF_PAGESIZE))
+		kf_set(k, KF_PAGESIZE, page_size(s));
 	rc = 0;
 out:
 	vmlinux_close(s);

@@ -31,15 +31,15 @@ static int load_facts(const struct kernel_needs *need, struct vmcore *vc, struct
 	if (need->vmcoreinfo && vmci_parse_file(need->vmcoreinfo, k, e) < 0)
 		return -1;
 	if (given) {
-		int64_t written_with = k->have_kerneloffset ? (int64_t)k->kerneloffset : 0;
+		int64_t written_with = kf_or(k, KF_KERNELOFFSET, 0);
 
-		kf_shift_symbols(k, (int64_t)from_note.kerneloffset - written_with);
-		k->have_kerneloffset = from_note.have_kerneloffset;
-		k->kerneloffset = from_note.kerneloffset;
-		if (note && strcmp(from_note.release, k->release) != 0)
+		kf_shift_symbols(k, kf_or(&from_note, KF_KERNELOFFSET, 0) - written_with);
+		kf_take(k, &from_note, KF_KERNELOFFSET);
+		if (note && strcmp(kf_text(&from_note, KT_OSRELEASE), kf_text(k, KT_OSRELEASE)) != 0)
 			return err_set_code(e, ERR_RELEASE,
 					    "check_release: %s (%s) and %s (%s) don't match.",
-					    given, k->release, vmcore_path(vc), from_note.release);
+					    given, kf_text(k, KT_OSRELEASE), vmcore_path(vc),
+					    kf_text(&from_note, KT_OSRELEASE));
 	}
 	kf_fill(k, &from_note);
 	return 0;
@@ -109,7 +109,7 @@ int kernel_open(struct kernel *kn, struct vmcore *vc, const struct kernel_needs 
 	kn->vc = vc;
 	if (load_facts(need, vc, &kv->k, e) < 0)
 		return -1;
-	kv->have_facts = kv->k.release[0] != 0;
+	kv->have_facts = kf_have_text(&kv->k, KT_OSRELEASE);
 	if (!kv->have_facts && need->max_dump_level > 1)
 		return err_set(e, "%s doesn't contain vmcoreinfo: dump level %d needs -x VMLINUX or -i VMCOREINFO",
 			       vmcore_path(vc), need->max_dump_level);

@@ -12,7 +12,7 @@ const struct kf_desc kf_table[KF__COUNT] = {
 
 const struct kt_desc kt_table[KT__COUNT] = {
 #define KF(kind, id, key, dw, a, b)
-#define KF_TEXT(id, key, dw, a) [KT_##id] = { key, dw, a },
+#define KF_TEXT(id, key, dw, a, max, out) [KT_##id] = { key, dw, a, max, out },
 #include "kfacts.def"
 #undef KF
 #undef KF_TEXT
@@ -22,26 +22,20 @@ void kf_fill(struct kfacts *k, const struct kfacts *from)
 {
 	int i;
 
-	if (!k->release[0])
-		memcpy(k->release, from->release, sizeof(k->release));
-	if (!k->page_size)
-		k->page_size = from->page_size;
-	if (!k->have_crashtime) {
-		k->have_crashtime = from->have_crashtime;
-		k->crashtime = from->crashtime;
-	}
-	if (!k->have_kerneloffset) {
-		k->have_kerneloffset = from->have_kerneloffset;
-		k->kerneloffset = from->kerneloffset;
-	}
-	if (!k->build_id[0])
-		memcpy(k->build_id, from->build_id, sizeof(k->build_id));
 	for (i = 0; i < KF__COUNT; i++)
 		if (!k->have[i] && from->have[i])
 			kf_set(k, (enum kf_id)i, from->val[i]);
 	for (i = 0; i < KT__COUNT; i++)
 		if (!k->text[i][0])
 			memcpy(k->text[i], from->text[i], sizeof(k->text[i]));
+}
+
+void kf_set_text(struct kfacts *k, enum kt_id id, const char *s, unsigned n)
+{
+	if (n >= sizeof(k->text[id]))
+		n = sizeof(k->text[id]) - 1;
+	memcpy(k->text[id], s, n);
+	k->text[id][n] = '\0';
 }
 
 void kf_shift_symbols(struct kfacts *k, int64_t delta)
@@ -55,7 +49,7 @@ void kf_shift_symbols(struct kfacts *k, int64_t delta)
 
 const char *kf_kind_name(enum kf_kind kind)
 {
-	static const char *const names[] = { "SYMBOL", "SIZE", "OFFSET", "LENGTH", "NUMBER" };
+	static const char *const names[] = { "SYMBOL", "SIZE", "OFFSET", "LENGTH", "NUMBER", "", "" };
 
 	return names[kind];
 }
@@ -69,6 +63,11 @@ int kf_lookup(enum kf_kind kind, const char *key, unsigned len)
 		    memcmp(kf_table[i].key, key, len) == 0)
 			return i;
 	return -1;
+}
+
+bool kf_page_size_ok(int64_t v)
+{
+	return v >= 512 && v <= (INT64_C(1) << 31) && (v & (v - 1)) == 0;
 }
 
 int kf_release_cmp(const char *release, int major, int minor, int patch)

@@ -6,30 +6,24 @@
 #include <string.h>
 #include <unistd.h>
 
-const struct arch_ops *arch_for_machine(unsigned e_machine)
-{
-	static const struct arch_ops *const all[] = { &arch_x86_64, &arch_arm64 };
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i]->e_machine == e_machine)
-			return all[i];
-	return NULL;
-}
-
 int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 {
 	kv->vc = vc;
 	kv->big_endian = vmcore_big_endian(vc);
 	kv->ptr_size = vmcore_elf_class(vc) == ELFCLASS32 ? 4 : 8;
-	kv->page_size = kv->k.page_size ? kv->k.page_size : (unsigned)sysconf(_SC_PAGESIZE);
+	kv->page_size = (unsigned)kf_or(&kv->k, KF_PAGESIZE, sysconf(_SC_PAGESIZE));
 	kv->page_shift = (unsigned)__builtin_ctz(kv->page_size);
-	kv->kaslr_offset = kv->k.have_kerneloffset ? kv->k.kerneloffset : 0;
+	kv->kaslr_offset = (uint64_t)kf_or(&kv->k, KF_KERNELOFFSET, 0);
 	if (vmcore_set_page_size(vc, kv->page_size, e) < 0)
 		return -1;
 	/* Without an arch only dump levels 0 and 1 work: callers check kv->arch. */
 	kv->arch = arch_for_machine(vmcore_machine(vc));
-	return kv->arch ? kv->arch->init(kv, e) : 0;
+	if (!kv->arch)
+		return 0;
+	if (kv->arch->init(kv, e) < 0)
+		return -1;
+	arch_fill_fallbacks(kv);
+	return 0;
 }
 
 void kview_fini(struct kview *kv)

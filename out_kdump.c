@@ -143,7 +143,7 @@ static void build_main_header(struct kdump_out *w, uint32_t status, uint8_t *b)
 	memcpy(b, KDUMP_SIGNATURE, 8);
 	put(b, 8, 4, KDUMP_HEADER_VERSION, w->be);
 	read_utsname(&w->r->kn->kv, b + 12);
-	put(b, a->tv_sec, a->word, k->have_crashtime ? (uint64_t)k->crashtime : 0, w->be);
+	put(b, a->tv_sec, a->word, (uint64_t)kf_or(k, KF_CRASHTIME, 0), w->be);
 	put(b, a->status, 4, status, w->be);
 	put(b, a->status + 4, 4, w->lay.bs, w->be);
 	put(b, a->status + 8, 4, w->lay.sub_hdr_blocks, w->be);

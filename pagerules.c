@@ -7,27 +7,50 @@
 
 /*
  * Fallbacks for kernels that do not export a fact, one row per kernel
- * change.  Used only when the dump (VMCOREINFO or DWARF) says nothing.
+ * change, each naming the kernel commit that made it (where it could be
+ * pinned down).  Used only when the dump (VMCOREINFO or DWARF) says nothing.
  */
 struct release { int a, b, c; };
 static bool at_least(const struct kfacts *k, struct release r)
 {
-	return kf_release_cmp(k->release, r.a, r.b, r.c) >= 0;
+	return kf_release_cmp(kf_text(k, KT_OSRELEASE), r.a, r.b, r.c) >= 0;
 }
 
-/* Flag numbers of the 2.6 kernels that predate their VMCOREINFO export. */
+/*
+ * Flag numbers of the 2.6 kernels that predate their VMCOREINFO export
+ * (the values of 2.6's include/linux/page-flags.h, not a change).
+ */
 static const struct { enum kf_id id; int64_t value; } old_flag_numbers[] = {
 	{ KF_NUM_PG_lru, 5 },		/* 2.6.x */
 	{ KF_NUM_PG_private, 11 },	/* 2.6.x */
 	{ KF_NUM_PG_swapcache, 15 },	/* 2.6.x */
 };
-#define PG_SLAB_OLD		7	/* 2.6.x; slab became a page type in 6.10 */
-#define PG_COMPOUND_OLD		14	/* PG_compound, 2.6.25 and older */
+/* PG_slab: 7 in 2.6; a page type since 46df8e73a4a3 ("mm: free up PG_slab", 6.10) */
+#define PG_SLAB_OLD		7
+/* PG_compound, 2.6.25 and older (2.6.26 has PG_head; commit not pinned down here) */
+#define PG_COMPOUND_OLD		14
+/*
+ * PG_buddy: 19 from 2.6.17, 18 from 2.6.27, 19 again from 2.6.30, where
+ * "FS-Cache: Recruit a page flags for cache management" put PG_private_2
+ * before it (hashes not pinned down here); gone in 2.6.38: 5f24ce5fd34c
+ * ("thp: remove PG_buddy") marks free pages in _mapcount instead (type_rows).
+ */
 #define PG_BUDDY_BEFORE_2_6_27	19	/* PG_buddy, 2.6.17-2.6.26 */
 #define PG_BUDDY_FROM_2_6_27	18	/* PG_buddy, 2.6.27-2.6.29 */
-#define PG_BUDDY_FROM_2_6_30	19	/* PG_buddy, 2.6.30-2.6.37: PG_private_2 (FS-Cache) came before it */
+#define PG_BUDDY_FROM_2_6_30	19	/* PG_buddy, 2.6.30-2.6.37 */
 #define ORDER_WHEN_UNKNOWN	20	/* bound on a buddy order when LENGTH(zone.free_area) is absent */
 
+/*
+ * 4.4: f1e61557f023 ("mm: pack compound_dtor and compound_order into one
+ *	word in struct page"): order and destructor index in page[1] fields,
+ *	no longer page[1].lru.prev and a destructor pointer in lru.next.
+ * 4.16: "mm: store compound_dtor / compound_order as bytes" (hash not
+ *	pinned down here): the two fields become unsigned char (were
+ *	unsigned int on 64-bit, unsigned short on 32-bit).
+ * 6.6: ebc1baf5c9b4 ("mm: free up a word in the first tail page"): the
+ *	order moves into the low byte of page[1].flags (_flags_1).
+ * 6.10: 46df8e73a4a3 ("mm: free up PG_slab"): slab becomes a page type.
+ */
 static const struct release K_2_6_17 = { 2, 6, 17 }, K_2_6_27 = { 2, 6, 27 },
 	K_2_6_30 = { 2, 6, 30 },
 	K_4_4 = { 4, 4, 0 },
@@ -36,26 +59,41 @@ static const struct release K_2_6_17 = { 2, 6, 17 }, K_2_6_27 = { 2, 6, 27 },
 /*
  * Page types of kernels whose VMCOREINFO does not say (or a dump without
  * one, read with -x): newest first, the first row the release reaches.
+ * The kernel commits behind the rows:
+ *   6.12   4ffca5a96678 ("mm: support only one page_type per page"):
+ *          the type is a value in the top byte, PGTY_* << 24
+ *   6.11   8db00ad56461 ("mm: allow reuse of the lower 16 bit of the page
+ *          type with an actual type"): one bit cleared from the top
+ *   6.10   46df8e73a4a3 ("mm: free up PG_slab"): slab, bit 0x1000
+ *   6.9    d99e3140a4d3 ("mm: turn folio_test_hugetlb into a PageType"):
+ *          hugetlb, bit 0x800
+ *   5.0    59df23d6178e ("mm: convert PG_balloon to PG_offline"): offline,
+ *          bit 0x100
+ *   4.18   6e292b9be7f4 ("mm: split page_type out from _mapcount"): buddy
+ *          is bit 0x80 cleared
+ *   2.6.39 ef2b4b95a63a ("mm: PageBuddy and mapcount robustness"): buddy
+ *          _mapcount -128
+ *   2.6.38 5f24ce5fd34c ("thp: remove PG_buddy"): buddy _mapcount -2
  */
 static const struct type_row {
 	enum kf_id id;
 	struct release from;
 	uint32_t value;
 } type_rows[] = {
-	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf0000000 },	/* PGTY_buddy << 24 */
-	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xbfffffff },	/* ~PG_buddy (1 << 30) */
-	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 4, 18, 0 }, 0xffffff7f },	/* ~PG_buddy (0x80) */
-	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 39 }, 0xffffff80 },	/* -128 */
-	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 38 }, 0xfffffffe },	/* -2 */
-	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf1000000 },	/* PGTY_offline << 24 */
-	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xdfffffff },	/* ~PG_offline (1 << 29) */
-	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 5, 0, 0 }, 0xfffffeff },	/* ~PG_offline (0x100) */
-	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf5000000 },	/* PGTY_slab << 24 */
-	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfdffffff },	/* ~PG_slab (1 << 25) */
-	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 10, 0 }, 0xffffefff },	/* ~PG_slab (0x1000) */
-	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf4000000 },	/* PGTY_hugetlb << 24 */
-	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfbffffff },	/* ~PG_hugetlb (1 << 26) */
-	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 9, 0 }, 0xfffff7ff },	/* ~PG_hugetlb (0x800) */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf0000000 },	/* 4ffca5a96678: PGTY_buddy << 24 */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xbfffffff },	/* 8db00ad56461: ~PG_buddy (1 << 30) */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 4, 18, 0 }, 0xffffff7f },	/* 6e292b9be7f4: ~PG_buddy (0x80) */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 39 }, 0xffffff80 },	/* ef2b4b95a63a: -128 */
+	{ KF_NUM_PAGE_BUDDY_MAPCOUNT_VALUE, { 2, 6, 38 }, 0xfffffffe },	/* 5f24ce5fd34c: -2 */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf1000000 },	/* 4ffca5a96678: PGTY_offline << 24 */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xdfffffff },	/* 8db00ad56461: ~PG_offline (1 << 29) */
+	{ KF_NUM_PAGE_OFFLINE_MAPCOUNT_VALUE, { 5, 0, 0 }, 0xfffffeff },	/* 59df23d6178e: ~PG_offline (0x100) */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf5000000 },	/* 4ffca5a96678: PGTY_slab << 24 */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfdffffff },	/* 8db00ad56461: ~PG_slab (1 << 25) */
+	{ KF_NUM_PAGE_SLAB_MAPCOUNT_VALUE, { 6, 10, 0 }, 0xffffefff },	/* 46df8e73a4a3: ~PG_slab (0x1000) */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 12, 0 }, 0xf4000000 },	/* 4ffca5a96678: PGTY_hugetlb << 24 */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 11, 0 }, 0xfbffffff },	/* 8db00ad56461: ~PG_hugetlb (1 << 26) */
+	{ KF_NUM_PAGE_HUGETLB_MAPCOUNT_VALUE, { 6, 9, 0 }, 0xfffff7ff },	/* d99e3140a4d3: ~PG_hugetlb (0x800) */
 };
 
 static int off_or_absent(const struct kfacts *k, enum kf_id id)

@@ -41,46 +41,52 @@ static int bad_value(struct err *e, const char *name, unsigned line, const char 
 		       (int)klen, key, (int)(vlen > 40 ? 40 : vlen), val);
 }
 
-static int parse_plain(const char *key, size_t klen, const char *val, size_t vlen,
+/* A text fact: first line wins; empty or longer than the kernel prints is malformed. */
+static int parse_text(int id, const char *key, size_t klen, const char *val, size_t vlen,
+		      const char *name, unsigned line, struct kfacts *k, struct err *e)
+{
+	if (vlen == 0 || vlen > kt_table[id].max)
+		return bad_value(e, name, line, key, klen, val, vlen);
+	if (!kf_have_text(k, (enum kt_id)id))
+		kf_set_text(k, (enum kt_id)id, val, (unsigned)vlen);
+	return 0;
+}
+
+/* A number fact: first line wins; a value its kind cannot have is malformed. */
+static int parse_value(int id, const char *key, size_t klen, const char *val, size_t vlen,
 		       const char *name, unsigned line, struct kfacts *k, struct err *e)
 {
+	enum kf_kind kind = kf_table[id].kind;
 	int64_t v;
 
-#define IS(s) (klen == sizeof(s) - 1 && memcmp(key, s, klen) == 0)
-	if (IS("OSRELEASE")) {
-		if (!k->release[0]) {
-			if (vlen == 0 || vlen >= sizeof(k->release))
-				return bad_value(e, name, line, key, klen, val, vlen);
-			memcpy(k->release, val, vlen);
-			k->release[vlen] = '\0';
-		}
-	} else if (IS("PAGESIZE")) {
-		if (!parse_number(val, vlen, false, &v) || v < 512 || (v & (v - 1)))
-			return bad_value(e, name, line, key, klen, val, vlen);
-		if (!k->page_size)
-			k->page_size = (unsigned)v;
-	} else if (IS("CRASHTIME")) {
-		if (!parse_number(val, vlen, false, &v))
-			return bad_value(e, name, line, key, klen, val, vlen);
-		if (!k->have_crashtime) {
-			k->have_crashtime = true;
-			k->crashtime = v;
-		}
-	} else if (IS("KERNELOFFSET")) {
-		if (!parse_number(val, vlen, true, &v))
-			return bad_value(e, name, line, key, klen, val, vlen);
-		if (!k->have_kerneloffset) {
-			k->have_kerneloffset = true;
-			k->kerneloffset = (uint64_t)v;
-		}
-	} else if (IS("BUILD-ID")) {
-		if (!k->build_id[0] && vlen < sizeof(k->build_id)) {
-			memcpy(k->build_id, val, vlen);
-			k->build_id[vlen] = '\0';
-		}
-	}
-#undef IS
+	if (!parse_number(val, vlen, kind == KF_SYMBOL || kind == KF_HEX, &v) ||
+	    (id == KF_PAGESIZE && !kf_page_size_ok(v)))
+		return bad_value(e, name, line, key, klen, val, vlen);
+	if (!kf_have(k, (enum kf_id)id))
+		kf_set(k, (enum kf_id)id, v);
 	return 0;
+}
+
+/*
+ * The fact of a "KIND(key)" line (*matched set): -1 when this program does
+ * not use it, -2 when the parenthesis is not closed.
+ */
+static int lookup_kind_key(const char *s, size_t klen, bool *matched)
+{
+	size_t i;
+
+	*matched = false;
+	for (i = 0; i < sizeof(kind_keys) / sizeof(kind_keys[0]); i++) {
+		size_t plen = strlen(kind_keys[i].prefix);
+
+		if (klen <= plen || memcmp(s, kind_keys[i].prefix, plen) != 0)
+			continue;
+		*matched = true;
+		if (s[klen - 1] != ')')
+			return -2;
+		return kf_lookup(kind_keys[i].kind, s + plen, (unsigned)(klen - plen - 1));
+	}
+	return -1;
 }
 
 static int parse_line(const char *s, size_t n, const char *name, unsigned line,
@@ -89,6 +95,8 @@ static int parse_line(const char *s, size_t n, const char *name, unsigned line,
 	const char *eq = memchr(s, '=', n);
 	size_t klen, vlen, i;
 	const char *val;
+	bool kind_key;
+	int id;
 
 	if (!eq)
 		return err_set(e, "%s: line %u: \"%.*s\" is not KEY=VALUE", name, line,
@@ -97,33 +105,17 @@ static int parse_line(const char *s, size_t n, const char *name, unsigned line,
 	val = eq + 1;
 	vlen = n - klen - 1;
 	for (i = 0; i < KT__COUNT; i++)
-		if (strlen(kt_table[i].key) == klen && memcmp(kt_table[i].key, s, klen) == 0) {
-			if (vlen >= sizeof(k->text[i]))
-				return bad_value(e, name, line, s, klen, val, vlen);
-			if (!k->text[i][0])
-				snprintf(k->text[i], sizeof(k->text[i]), "%.*s", (int)vlen, val);
-			return 0;
-		}
-	for (i = 0; i < sizeof(kind_keys) / sizeof(kind_keys[0]); i++) {
-		size_t plen = strlen(kind_keys[i].prefix);
-		int id;
-		int64_t v;
-
-		if (klen <= plen || memcmp(s, kind_keys[i].prefix, plen) != 0)
-			continue;
-		if (s[klen - 1] != ')')
-			return err_set(e, "%s: line %u: \"%.*s\" lacks its closing parenthesis",
-				       name, line, (int)klen, s);
-		id = kf_lookup(kind_keys[i].kind, s + plen, (unsigned)(klen - plen - 1));
-		if (id < 0)
-			return 0;	/* a fact this program does not use */
-		if (!parse_number(val, vlen, kind_keys[i].kind == KF_SYMBOL, &v))
-			return bad_value(e, name, line, s, klen, val, vlen);
-		if (!k->have[id])
-			kf_set(k, (enum kf_id)id, v);
-		return 0;
-	}
-	return parse_plain(s, klen, val, vlen, name, line, k, e);
+		if (strlen(kt_table[i].key) == klen && memcmp(kt_table[i].key, s, klen) == 0)
+			return parse_text((int)i, s, klen, val, vlen, name, line, k, e);
+	id = lookup_kind_key(s, klen, &kind_key);
+	if (id == -2)
+		return err_set(e, "%s: line %u: \"%.*s\" lacks its closing parenthesis",
+			       name, line, (int)klen, s);
+	if (!kind_key && (id = kf_lookup(KF_DEC, s, (unsigned)klen)) < 0)
+		id = kf_lookup(KF_HEX, s, (unsigned)klen);
+	if (id < 0)
+		return 0;	/* a fact this program does not use */
+	return parse_value(id, s, klen, val, vlen, name, line, k, e);
 }
 
 int vmci_parse(const char *text, size_t len, const char *name, struct kfacts *k,
@@ -144,9 +136,9 @@ int vmci_parse(const char *text, size_t len, const char *name, struct kfacts *k,
 			return -1;
 		pos = end + 1;
 	}
-	if (!k->release[0])
+	if (!kf_have_text(k, KT_OSRELEASE))
 		return err_set(e, "%s: no OSRELEASE= line: not a VMCOREINFO", name);
-	if (!k->page_size)
+	if (!kf_have(k, KF_PAGESIZE))
 		return err_set(e, "%s: no PAGESIZE= line", name);
 	return 0;
 }
@@ -209,30 +201,44 @@ int vmci_parse_file(const char *path, struct kfacts *k, struct err *e)
 	return rc;
 }
 
+/* Every fact in the order of kfacts.def, which is the order -g writes. */
+static const struct { bool text; unsigned short id; } write_order[] = {
+#define KF(kind, id, key, dw, a, b) { false, KF_##id },
+#define KF_TEXT(id, key, dw, a, max, out) { true, KT_##id },
+#include "kfacts.def"
+#undef KF
+#undef KF_TEXT
+};
+
+static void write_number(const struct kfacts *k, enum kf_id id, FILE *f)
+{
+	const struct kf_desc *d = &kf_table[id];
+	int64_t v = kf_val(k, id);
+
+	if (!kf_have(k, id))
+		return;
+	if (d->kind == KF_DEC)
+		fprintf(f, "%s=%" PRId64 "\n", d->key, v);
+	else if (d->kind == KF_HEX)
+		fprintf(f, "%s=%" PRIx64 "\n", d->key, (uint64_t)v);
+	else if (d->kind == KF_SYMBOL || v < -(INT64_C(1) << 40))
+		fprintf(f, "%s(%s)=%s%" PRIx64 "\n", kf_kind_name(d->kind), d->key,
+			d->kind == KF_SYMBOL ? "" : "0x", (uint64_t)v);
+	else
+		fprintf(f, "%s(%s)=%" PRId64 "\n", kf_kind_name(d->kind), d->key, v);
+}
+
 int vmci_write(const struct kfacts *k, FILE *f)
 {
-	int i;
+	size_t i;
 
-	fprintf(f, "OSRELEASE=%s\n", k->release);
-	fprintf(f, "PAGESIZE=%u\n", k->page_size);
-	for (i = 0; i < KF__COUNT; i++) {
-		const struct kf_desc *d = &kf_table[i];
-		int64_t v = k->val[i];
+	for (i = 0; i < sizeof(write_order) / sizeof(write_order[0]); i++) {
+		unsigned id = write_order[i].id;
 
-		if (!k->have[i])
-			continue;
-		if (d->kind == KF_SYMBOL || v < -(INT64_C(1) << 40))
-			fprintf(f, "%s(%s)=%s%" PRIx64 "\n", kf_kind_name(d->kind), d->key,
-				d->kind == KF_SYMBOL ? "" : "0x", (uint64_t)v);
-		else
-			fprintf(f, "%s(%s)=%" PRId64 "\n", kf_kind_name(d->kind), d->key, v);
+		if (!write_order[i].text)
+			write_number(k, (enum kf_id)id, f);
+		else if (kt_table[id].out == KT_WRITE && kf_have_text(k, (enum kt_id)id))
+			fprintf(f, "%s=%s\n", kt_table[id].key, kf_text(k, (enum kt_id)id));
 	}
-	for (i = 0; i < KT__COUNT; i++)
-		if (k->text[i][0])
-			fprintf(f, "%s=%s\n", kt_table[i].key, k->text[i]);
-	if (k->have_kerneloffset)
-		fprintf(f, "KERNELOFFSET=%" PRIx64 "\n", k->kerneloffset);
-	if (k->have_crashtime)
-		fprintf(f, "CRASHTIME=%" PRId64 "\n", k->crashtime);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }

@@ -2,8 +2,9 @@
  * vmcoreinfo.h - VMCOREINFO text <-> kernel facts.
  *
  * Reads the KEY=VALUE text of the dump's note or of a -i file, and writes
- * the same text from facts (-g).  Values are decimal or hex (with or
- * without 0x, as the kernel prints them); SYMBOL values are hex.
+ * the same text from facts (-g), every fact in the order of kfacts.def.
+ * Values are decimal or hex (with or without 0x, as the kernel prints
+ * them); SYMBOL and KERNELOFFSET values are hex.
  */
 #ifndef MDF_VMCOREINFO_H
 #define MDF_VMCOREINFO_H

@@ -1,16 +1,29 @@
 /*
  * arch/arch.h - one ops table per architecture, chosen at run time from the
- * dump's e_machine.  All are compiled in; shared code never asks which
- * architecture it runs for, only calls through the table.
+ * dump's (or the vmlinux's) e_machine.  All are compiled in; shared code
+ * never asks which architecture it runs for, only calls through the table.
+ * Besides address translation an arch owns what only it knows: the page
+ * size of its vmlinux, the signedness of its char, and the values of
+ * memory-model macros that older kernels do not export.
  */
 #ifndef MDF_ARCH_H
 #define MDF_ARCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../err.h"
 #include "../kview.h"
+
+/* The bytes of a vmlinux image, for the vmlinux hooks. */
+struct arch_image {
+	/* Copy up to len bytes at virtual address va; returns how many. */
+	size_t (*read)(const void *ctx, uint64_t va, void *buf, size_t len);
+	const void *ctx;
+	uint64_t text;		/* address of _text; 0 = no such symbol */
+};
 
 struct arch_ops {
 	const char *name;	/* as upstream prints it: "x86_64", "arm64" */
@@ -28,6 +41,22 @@ struct arch_ops {
 	int (*print_vtop)(struct kview *kv, uint64_t va, FILE *out, struct err *e);
 	/* Does va lie in the kernel's virtual address range at all? */
 	int (*is_kvaddr)(const struct kview *kv, uint64_t va);
+
+	/*
+	 * The page size a vmlinux of this arch was built for, from the image
+	 * alone (-x without a dump); 0 when the image does not say.
+	 */
+	unsigned (*vmlinux_page_size)(const struct arch_image *img);
+	/* Is plain char signed in this arch's C ABI? (upstream's dmesg escapes) */
+	bool char_is_signed;
+	/*
+	 * SECTION_SIZE_BITS and MAX_PHYSMEM_BITS of a SPARSEMEM kernel that
+	 * does not export them (NUMBER(SECTION_SIZE_BITS) since 5.13,
+	 * NUMBER(MAX_PHYSMEM_BITS) since 5.9), from the release and the other
+	 * facts; called after init.  NULL: no fallback, the fact stays absent.
+	 */
+	unsigned (*section_size_bits)(const struct kview *kv);
+	unsigned (*max_physmem_bits)(const struct kview *kv);
 };
 
 extern const struct arch_ops arch_x86_64;
@@ -35,5 +64,11 @@ extern const struct arch_ops arch_arm64;
 
 /* The ops for an ELF e_machine, or NULL. */
 const struct arch_ops *arch_for_machine(unsigned e_machine);
+/*
+ * Give a SPARSEMEM kernel's facts the SECTION_SIZE_BITS and
+ * MAX_PHYSMEM_BITS it lacks from kv->arch's fallbacks, saying at -D which
+ * came from a fallback.
+ */
+void arch_fill_fallbacks(struct kview *kv);
 
 #endif

@@ -12,6 +12,7 @@
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef EM_AARCH64
 #define EM_AARCH64 183
@@ -168,6 +169,68 @@ static int arm64_is_kvaddr(const struct kview *kv, uint64_t va)
 	return va >= -(UINT64_C(1) << st->va_bits);
 }
 
+/*
+ * The Image header at _text says the page size: flags bits 1-2 (1: 4K,
+ * 2: 16K, 3: 64K), next to the magic "ARM\x64" at byte 56.  The header is
+ * always little-endian.
+ */
+static unsigned arm64_vmlinux_page_size(const struct arch_image *img)
+{
+	unsigned char h[64];
+	uint64_t flags = 0;
+	int i;
+
+	if (!img->text || img->read(img->ctx, img->text, h, sizeof(h)) != sizeof(h) ||
+	    memcmp(h + 56, "ARM\x64", 4) != 0)
+		return 0;
+	for (i = 7; i >= 0; i--)
+		flags = flags << 8 | h[24 + i];
+	switch ((flags >> 1) & 3) {
+	case 1: return 4096;
+	case 2: return 16384;
+	case 3: return 65536;
+	default: return 0;
+	}
+}
+
+/*
+ * arch/arm64/include/asm/sparsemem.h: SECTION_SIZE_BITS was 30 from
+ * 4f04d8f00545 ("arm64: MMU definitions", 3.7) until f0b13ee23241
+ * ("arm64/sparsemem: reduce SECTION_SIZE_BITS", 5.12) made it 27, or 29
+ * with 64 KiB pages.  (5.12.13 and 5.13 export it.)
+ */
+static unsigned arm64_section_size_bits(const struct kview *kv)
+{
+	const char *release = kf_text(&kv->k, KT_OSRELEASE);
+
+	if (release[0] && kf_release_cmp(release, 5, 12, 0) >= 0)
+		return kv->page_size == 65536 ? 29 : 27;
+	return 30;
+}
+
+/*
+ * MAX_PHYSMEM_BITS is CONFIG_ARM64_PA_BITS: 48, or 52.  arm64 is always
+ * SPARSEMEM_EXTREME, so LENGTH(mem_section) = NR_SECTION_ROOTS =
+ * 2^(MAX_PHYSMEM_BITS - SECTION_SIZE_BITS) / SECTIONS_PER_ROOT tells it
+ * exactly; without that length, 52-bit virtual addresses go with 52-bit
+ * physical ones.
+ */
+static unsigned arm64_max_physmem_bits(const struct kview *kv)
+{
+	const struct kfacts *k = &kv->k;
+	uint64_t sections;
+
+	if (kf_have(k, KF_LEN_mem_section) && kf_or(k, KF_SIZE_mem_section, 0) > 0 &&
+	    kf_have(k, KF_NUM_SECTION_SIZE_BITS)) {
+		sections = (uint64_t)kf_val(k, KF_LEN_mem_section) *
+			   (kv->page_size / (uint64_t)kf_val(k, KF_SIZE_mem_section));
+		if (sections && !(sections & (sections - 1)))
+			return (unsigned)kf_val(k, KF_NUM_SECTION_SIZE_BITS) +
+			       (unsigned)__builtin_ctzll(sections);
+	}
+	return kf_or(k, KF_NUM_VA_BITS, 48) >= 52 ? 52 : 48;
+}
+
 const struct arch_ops arch_arm64 = {
 	.name = "arm64",
 	.e_machine = EM_AARCH64,
@@ -176,4 +239,8 @@ const struct arch_ops arch_arm64 = {
 	.vtop = arm64_vtop,
 	.print_vtop = arm64_print_vtop,
 	.is_kvaddr = arm64_is_kvaddr,
+	.vmlinux_page_size = arm64_vmlinux_page_size,
+	.char_is_signed = false,
+	.section_size_bits = arm64_section_size_bits,
+	.max_physmem_bits = arm64_max_physmem_bits,
 };

@@ -207,6 +207,41 @@ static int x86_64_is_kvaddr(const struct kview *kv, uint64_t va)
 				      : UINT64_C(0xffff800000000000));
 }
 
+/* x86 has only 4 KiB base pages. */
+static unsigned x86_64_vmlinux_page_size(const struct arch_image *img)
+{
+	(void)img;
+	return 4096;
+}
+
+/*
+ * arch/x86/include/asm/sparsemem.h: SECTION_SIZE_BITS is 27 since x86_64
+ * got SPARSEMEM (bbfceef47fb9 "[PATCH] add x86-64 specific support for
+ * sparsemem", 2.6.13).
+ */
+static unsigned x86_64_section_size_bits(const struct kview *kv)
+{
+	(void)kv;
+	return 27;
+}
+
+/*
+ * MAX_PHYSMEM_BITS is 46 since c898faf91b3e ("x86: 46 bit physical address
+ * support on 64 bits", 2.6.31), and 52 with 5-level paging (4c7c44837be7
+ * "x86/mm: Define virtual memory map for 5-level paging"; since 4.17 it is
+ * "pgtable_l5_enabled() ? 52 : 46"): the paging mode init found in the
+ * dump.  Older kernels had 40, then 44: not told apart here (0: unknown).
+ */
+static unsigned x86_64_max_physmem_bits(const struct kview *kv)
+{
+	const struct x86_64_state *st = kv->arch_state;
+	const char *release = kf_text(&kv->k, KT_OSRELEASE);
+
+	if (!release[0] || kf_release_cmp(release, 2, 6, 31) < 0)
+		return 0;
+	return st->levels == 5 ? 52 : 46;
+}
+
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
 	.e_machine = EM_X86_64,
@@ -215,4 +250,8 @@ const struct arch_ops arch_x86_64 = {
 	.vtop = x86_64_vtop,
 	.print_vtop = x86_64_print_vtop,
 	.is_kvaddr = x86_64_is_kvaddr,
+	.vmlinux_page_size = x86_64_vmlinux_page_size,
+	.char_is_signed = true,
+	.section_size_bits = x86_64_section_size_bits,
+	.max_physmem_bits = x86_64_max_physmem_bits,
 };

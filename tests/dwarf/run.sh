@@ -56,18 +56,16 @@ objcopy --strip-debug "$out/fake-vmlinux" "$out/fake-nodebug" || harness "objcop
 printf 'not an ELF file\n' >"$out/not-elf.txt"
 $fixtures_only && exit 0
 
-# The code under test, compiled here so the test does not wait for the
-# whole tree to build.
-cflags="-O2 -g -Wall -Wextra -std=gnu11 -D_FILE_OFFSET_BITS=64 -I$top $($PKG_CONFIG --cflags libdw libelf)"
-libs=$($PKG_CONFIG --libs libdw libelf)
-if [ "${MDF_BUILD:-.}" != . ]; then
-	cflags="$cflags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-	libs="$libs -fsanitize=address,undefined"
-fi
-objs="$top/dwarf_info.c $top/kfacts.c $top/err.c $top/vmcoreinfo.c"
-$CC $cflags -o "$out/test_dwarf" "$top/tests/unit/test_dwarf.c" $objs $libs ||
+# The code under test: the project's objects without main() (libmdf.a, and
+# the flags it was built with, as tests/run links the unit tests).
+build=$top/${MDF_BUILD:-.}
+[ -f "$build/libmdf.a" ] && [ -f "$build/link-flags" ] ||
+	harness "no $build/libmdf.a (run make first)"
+cflags="$(cut -d'|' -f1 "$build/link-flags") -I$top"
+libs=$(cut -d'|' -f2 "$build/link-flags")
+$CC $cflags -o "$out/test_dwarf" "$top/tests/unit/test_dwarf.c" "$build/libmdf.a" $libs ||
 	{ echo "FAIL: test_dwarf does not build"; exit 1; }
-$CC $cflags -o "$out/dwarf_dump" "$top/tests/unit/dwarf_dump.c" $objs $libs ||
+$CC $cflags -o "$out/dwarf_dump" "$top/tests/unit/dwarf_dump.c" "$build/libmdf.a" $libs ||
 	{ echo "FAIL: dwarf_dump does not build"; exit 1; }
 
 status=0

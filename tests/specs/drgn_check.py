@@ -52,6 +52,7 @@ def main(path):
     bad = []
     sym = lambda k: int(vi[k], 16)
     num = lambda k: int(vi[k], 0)
+    num_or = lambda k, default: int(vi[k], 0) if k in vi else default
 
     rel_at = sym("SYMBOL(init_uts_ns)") + num("OFFSET(uts_namespace.name)") + 2 * 65
     rel = prog.read(rel_at, 65).split(b"\0")[0].decode()
@@ -81,8 +82,13 @@ def main(path):
         ms = sym("SYMBOL(mem_section)")
         length = num("LENGTH(mem_section)")
         ssz = num("SIZE(mem_section)")
-        shift = num("NUMBER(SECTION_SIZE_BITS)") - 12
-        total = 1 << (num("NUMBER(MAX_PHYSMEM_BITS)") - num("NUMBER(SECTION_SIZE_BITS)"))
+        # x86_64's values where a (synthetic old) kernel does not export
+        # them: arch/x86/include/asm/sparsemem.h
+        l5 = vi.get("NUMBER(pgtable_l5_enabled)", "0") != "0"
+        section_bits = num_or("NUMBER(SECTION_SIZE_BITS)", 27)
+        physmem_bits = num_or("NUMBER(MAX_PHYSMEM_BITS)", 52 if l5 else 46)
+        shift = section_bits - 12
+        total = 1 << (physmem_bits - section_bits)
         per_root = 4096 // ssz
         extreme = length == (total + per_root - 1) // per_root
         max_pfn = max(pa + m for t, _f, _o, _v, pa, _fs, m, _a in segs if t == 1) >> 12

@@ -56,9 +56,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < KF__COUNT; i++)
 		if (k.have[i] && kf_table[i].kind == KF_SYMBOL)
 			k.val[i] += (int64_t)shift;
-	if (shift) {
-		k.have_kerneloffset = true;
-		k.kerneloffset = shift;
-	}
+	if (shift)
+		kf_set(&k, KF_KERNELOFFSET, (int64_t)shift);
 	return vmci_write(&k, stdout) == 0 ? 0 : 1;
 }

@@ -309,7 +309,7 @@ static void build_facts(const struct era *er, unsigned L, struct kfacts *k)
 	const struct extra *ex;
 
 	memset(k, 0, sizeof(*k));
-	snprintf(k->release, sizeof(k->release), "%s", er->release);
+	kf_set_text(k, KT_OSRELEASE, er->release, (unsigned)strlen(er->release));
 	kf_set(k, KF_SIZE_page, o.size);
 	kf_set(k, KF_OFF_page_flags, o.flags);
 	kf_set(k, KF_OFF_page_mapping, o.mapping);

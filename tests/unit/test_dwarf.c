@@ -46,6 +46,8 @@ struct expect {
 
 /* fake-vmlinux, from the sources in tests/dwarf/. */
 static const struct expect expected[] = {
+	/* x86_64: 4 KiB pages */
+	X(PAGESIZE, 4096),
 	/* fake.lds addresses */
 	X(SYM_mem_section, 0xffffffff833aa7a0),
 	X(SYM_init_uts_ns, 0xffffffff82bf9b60),
@@ -187,9 +189,8 @@ static void test_fake_vmlinux(const char *dir)
 
 	memset(&k, 0, sizeof(k));
 	CHECK(dwinfo_read(path, &k, &e) == 0, "dwinfo_read(%s): %s", path, e.msg);
-	CHECK(strcmp(k.release, "6.1.0-fake-dwarf") == 0,
-	      "release \"%s\", want init_uts_ns's \"6.1.0-fake-dwarf\"", k.release);
-	CHECK(k.page_size == 4096, "page size %u", k.page_size);
+	CHECK(strcmp(kf_text(&k, KT_OSRELEASE), "6.1.0-fake-dwarf") == 0,
+	      "release \"%s\", want init_uts_ns's \"6.1.0-fake-dwarf\"", kf_text(&k, KT_OSRELEASE));
 	for (i = 0; i < KF__COUNT; i++) {
 		const struct expect *x = find_expected((enum kf_id)i);
 
@@ -211,14 +212,16 @@ static void test_keeps_known(const char *dir)
 	struct err e = { 0 };
 
 	memset(&k, 0, sizeof(k));
-	strcpy(k.release, "9.9.9-known");
-	k.page_size = 16384;
+	kf_set_text(&k, KT_OSRELEASE, "9.9.9-known", 11);
+	kf_set(&k, KF_PAGESIZE, 16384);
 	kf_set(&k, KF_SIZE_page, 999);
 	kf_set(&k, KF_SYM_prb, 0x1234);
 	kf_set(&k, KF_NUM_PG_head_mask, 7);
 	CHECK(dwinfo_read(path, &k, &e) == 0, "dwinfo_read(%s): %s", path, e.msg);
-	CHECK(strcmp(k.release, "9.9.9-known") == 0, "release overwritten: %s", k.release);
-	CHECK(k.page_size == 16384, "page size overwritten: %u", k.page_size);
+	CHECK(strcmp(kf_text(&k, KT_OSRELEASE), "9.9.9-known") == 0, "release overwritten: %s",
+	      kf_text(&k, KT_OSRELEASE));
+	CHECK(kf_val(&k, KF_PAGESIZE) == 16384, "page size overwritten: %" PRId64,
+	      kf_val(&k, KF_PAGESIZE));
 	CHECK(kf_val(&k, KF_SIZE_page) == 999, "SIZE(page) overwritten");
 	CHECK(kf_val(&k, KF_SYM_prb) == 0x1234, "SYMBOL(prb) overwritten");
 	CHECK(kf_val(&k, KF_NUM_PG_head_mask) == 7, "PG_head_mask overwritten");
@@ -235,7 +238,8 @@ static void test_banner(const char *dir)
 
 	memset(&k, 0, sizeof(k));
 	CHECK(dwinfo_read(path, &k, &e) == 0, "dwinfo_read(%s): %s", path, e.msg);
-	CHECK(strcmp(k.release, "6.1.0-fake-banner") == 0, "banner release \"%s\"", k.release);
+	CHECK(strcmp(kf_text(&k, KT_OSRELEASE), "6.1.0-fake-banner") == 0, "banner release \"%s\"",
+	      kf_text(&k, KT_OSRELEASE));
 	CHECK(kf_val(&k, KF_OFF_page__mapcount) == 48, "OFFSET(page._mapcount) in fake-banner");
 	CHECK(!kf_have(&k, KF_SIZE_printk_info), "SIZE(printk_info) without printk.c");
 }

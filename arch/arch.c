@@ -1,0 +1,40 @@
+/*
+ * arch/arch.c - the table of architectures and what is common to their
+ * hooks: choosing one by e_machine, and applying the memory-model
+ * fallbacks to the kernel facts at setup.
+ */
+#include "arch.h"
+#include "../log.h"
+
+static const struct arch_ops *const all_arches[] = { &arch_x86_64, &arch_arm64 };
+
+const struct arch_ops *arch_for_machine(unsigned e_machine)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(all_arches) / sizeof(all_arches[0]); i++)
+		if (all_arches[i]->e_machine == e_machine)
+			return all_arches[i];
+	return NULL;
+}
+
+/* Set fact id from hook when the kernel did not say; 0 from the hook means it cannot tell. */
+static void fill_one(struct kview *kv, enum kf_id id, unsigned (*hook)(const struct kview *))
+{
+	unsigned v;
+
+	if (kf_have(&kv->k, id) || !hook || !(v = hook(kv)))
+		return;
+	kf_set(&kv->k, id, v);
+	log_debug("NUMBER(%s)=%u: not in the kernel facts, %s's fallback\n", kf_table[id].key, v,
+		  kv->arch->name);
+}
+
+void arch_fill_fallbacks(struct kview *kv)
+{
+	/* Only SPARSEMEM has sections; a FLATMEM kernel has no such macros to miss. */
+	if (!kv->have_facts || !kf_have(&kv->k, KF_SYM_mem_section))
+		return;
+	fill_one(kv, KF_NUM_SECTION_SIZE_BITS, kv->arch->section_size_bits);
+	fill_one(kv, KF_NUM_MAX_PHYSMEM_BITS, kv->arch->max_physmem_bits);
+}
