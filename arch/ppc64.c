@@ -81,6 +81,8 @@ static int read_be64_phys(struct kview *kv, uint64_t pa, uint64_t *v, struct err
 	return 0;
 }
 
+static const char *const level_names[4] = { "PGD", "PUD", "PMD", "PTE" };
+
 struct walk_step {
 	uint64_t entry_pa, entry;
 };
@@ -107,8 +109,8 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 			return -1;
 		steps[lvl].entry = ent;
 		if (!(ent & ENT_VALID))
-			return err_set(e, "cannot translate 0x%" PRIx64 ": %s level %u entry %016" PRIx64
-				       " not present", va, st->mmu, lvl, ent);
+			return err_set(e, "cannot translate 0x%" PRIx64 ": %s %s entry %016" PRIx64
+				       " not present", va, st->mmu, level_names[lvl], ent);
 		if (lvl == 3 || (ent & ENT_LEAF)) {
 			*pa = (ent & ENT_PA_MASK & ~(size - 1)) + (va & (size - 1));
 			*span = size - (va & (size - 1));
@@ -255,7 +257,6 @@ static int ppc64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *spa
 
 static int ppc64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err *e)
 {
-	static const char *const names[] = { "PGD", "PUD", "PMD", "PTE" };
 	const struct ppc64_state *st = kv->arch_state;
 	struct walk_step steps[4];
 	uint64_t pa, span;
@@ -266,7 +267,7 @@ static int ppc64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		fprintf(out, "  %s : %16" PRIx64 " => %16" PRIx64 "\n", names[i],
+		fprintf(out, "  %s : %16" PRIx64 " => %16" PRIx64 "\n", level_names[i],
 			steps[i].entry_pa, steps[i].entry);
 	fprintf(out, "  PAGE: %16" PRIx64 "\n", pa & ~(uint64_t)(kv->page_size - 1));
 	return 0;
