@@ -83,6 +83,22 @@ check "--vtop of an unmapped vmalloc address fails with one line" \
 	expect_exit 1 "$MDF" --vtop 0xc008000000000000 -d 31 "$VMCORE" "$T/v"
 [ "$(wc -l <"$T/err")" -le 2 ] && grep -q "cannot translate 0xc008000000000000: radix PTE entry" "$T/err" && ok "... naming the level" || fail "unexpected error: $(cat "$T/err")"
 
+# The MMU type forced by NUMBER(RADIX_MMU) (6.2+ kernels export it): 1
+# gives the same dump; 0 (hash) reads mem_map through vmemmap_list alone,
+# which must give the same dump too, while the radix vmalloc tables no
+# longer translate with the hash geometry.
+for radix in 1 0; do
+	(cat "$FIX/vmcoreinfo.txt"; echo "NUMBER(RADIX_MMU)=$radix") >"$T/info$radix"
+	check "RADIX_MMU=$radix: -i runs" expect_exit 0 "$MDF" -i "$T/info$radix" -l -d 31 "$VMCORE" "$T/r$radix"
+	check "RADIX_MMU=$radix: the same dump" cmp "$T/d31" "$T/r$radix"
+	rm -f "$T/r$radix"
+done
+rm -f "$T/v"
+"$MDF" -i "$T/info0" --vtop "$(echo $vmallocs | cut -d' ' -f1)" -d 31 "$VMCORE" "$T/v" >"$T/out" 2>&1
+h=$(awk '/^VIRTUAL/ { getline; print "0x" $2 }' "$T/out")
+[ "$((${h:-0}))" != "$(($(walker walk $(echo $vmallocs | cut -d' ' -f1) | awk '{ print $2 }')))" ] &&
+	ok "RADIX_MMU=0 walks with the hash geometry (${h:-no translation})" || fail "RADIX_MMU=0 still walks radix tables"
+
 # 5. -x and -g/-i
 vmlinux=/var/cache/vmlinux/vmlinux-$(head -1 "$FIX/kernel-version.txt")
 if [ -s "$vmlinux" ]; then
