@@ -40,7 +40,7 @@ struct vmemmap_chunk {
 
 struct ppc64_state {
 	uint64_t page_offset;
-	uint64_t linear_end;	/* page_offset + 2^MAX_PHYSMEM_BITS */
+	uint64_t linear_end;	/* page_offset + 2^MAX_PHYSMEM_BITS, or vmalloc's start */
 	uint64_t pgd_pa;	/* swapper_pg_dir; 0 = unknown */
 	bool radix;
 	const char *mmu;	/* for --vtop: "radix" or "hash" */
@@ -183,11 +183,41 @@ static int read_vmemmap_list(struct kview *kv, struct ppc64_state *st, struct er
 	return 0;
 }
 
+/*
+ * The lowest vmalloc address in use (vmap_area_list is sorted), read
+ * through the linear map, or 0.  On some layouts (hash, 4 KiB pages)
+ * vmalloc starts below PAGE_OFFSET + 2^MAX_PHYSMEM_BITS: the linear map
+ * must end there.
+ */
+static uint64_t first_vmalloc(struct kview *kv, const struct ppc64_state *st)
+{
+	const struct kfacts *k = &kv->k;
+	uint64_t head, node, start;
+	uint8_t b[8];
+	struct err quiet = { 0 };
+
+	if (!kf_have(k, KF_SYM_vmap_area_list) || !kf_have(k, KF_OFF_vmap_area_va_start) ||
+	    !kf_have(k, KF_OFF_vmap_area_list))
+		return 0;
+	head = kf_addr(k, KF_SYM_vmap_area_list);
+	if (head < st->page_offset || vmcore_read_phys(kv->vc, head - st->page_offset, b, 8, &quiet) < 0)
+		return 0;
+	node = kv_ld64(kv, b);
+	if (node == head || node < st->page_offset)
+		return 0;
+	node += (uint64_t)(kf_val(k, KF_OFF_vmap_area_va_start) - kf_val(k, KF_OFF_vmap_area_list));
+	if (vmcore_read_phys(kv->vc, node - st->page_offset, b, 8, &quiet) < 0)
+		return 0;
+	start = kv_ld64(kv, b);
+	return start > st->page_offset ? start : 0;
+}
+
 static int ppc64_init(struct kview *kv, struct err *e)
 {
 	struct ppc64_state *st = calloc(1, sizeof(*st));
 	const struct kfacts *k = &kv->k;
 	int64_t bits = kf_or(k, KF_NUM_MAX_PHYSMEM_BITS, PHYSMEM_BITS_DEF);
+	uint64_t vstart;
 
 	if (!st)
 		return err_set(e, "out of memory");
@@ -199,6 +229,9 @@ static int ppc64_init(struct kview *kv, struct err *e)
 		bits = PHYSMEM_BITS_DEF;
 	st->page_offset = PPC64_PAGE_OFFSET;
 	st->linear_end = st->page_offset + (UINT64_C(1) << bits);
+	vstart = first_vmalloc(kv, st);
+	if (vstart && vstart < st->linear_end)
+		st->linear_end = vstart;
 	if (kf_have(k, KF_SYM_swapper_pg_dir))
 		st->pgd_pa = kf_addr(k, KF_SYM_swapper_pg_dir) - st->page_offset;
 	if (kf_have(k, KF_NUM_RADIX_MMU)) {

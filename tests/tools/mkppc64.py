@@ -18,6 +18,7 @@ RAM = 32 << 20
 GEOMETRY = {('radix', 65536): (13, 9, 9, 5), ('radix', 4096): (13, 9, 9, 9),
             ('hash', 65536): (8, 10, 10, 8), ('hash', 4096): (9, 9, 7, 9)}
 PGD, TABLES, VMEMMAP_NODE, PSIZE, PSIZE_DEFS = 0x100000, 0x200000, 0x300000, 0x310000, 0x320000
+VMAP_LIST, VMAP_AREA = 0x330000, 0x340000
 VMALLOC_VA, VMALLOC_PA = 0xc008000000000000 + 0x123 * 65536 * 16, 0x1230000
 VMEMMAP_VA, VMEMMAP_PA = 0xc00c000000000000, 0x1000000
 
@@ -29,6 +30,8 @@ def main():
     ap.add_argument('--mmu', choices=('radix', 'hash'), default='radix')
     ap.add_argument('--page-size', type=int, choices=(4096, 65536), default=65536)
     ap.add_argument('--no-radix-key', action='store_true', help='leave NUMBER(RADIX_MMU) out')
+    ap.add_argument('--wide-physmem', action='store_true',
+                    help='NUMBER(MAX_PHYSMEM_BITS)=60, past vmalloc: only vmap_area_list bounds the linear map')
     a = ap.parse_args()
     e = '<' if a.endian == 'le' else '>'
     ps = a.page_size
@@ -58,6 +61,13 @@ def main():
             'SIZE(vmemmap_backing)=24\nOFFSET(vmemmap_backing.list)=0\n' +
             'OFFSET(vmemmap_backing.phys)=8\nOFFSET(vmemmap_backing.virt_addr)=16\n' +
             'SIZE(mmu_psize_def)=96\nOFFSET(mmu_psize_def.shift)=0\nCRASHTIME=1700000000\n')
+    if a.wide_physmem:
+        # vmap_area_list -> one vmap_area (va_start at 0, list at 40) at VMAP_AREA
+        struct.pack_into(e + 'QQ', mem, VMAP_LIST, PAGE_OFFSET + VMAP_AREA + 40, PAGE_OFFSET + VMAP_AREA + 40)
+        struct.pack_into(e + 'Q', mem, VMAP_AREA, 0xc008000000000000)
+        struct.pack_into(e + 'QQ', mem, VMAP_AREA + 40, PAGE_OFFSET + VMAP_LIST, PAGE_OFFSET + VMAP_LIST)
+        info += ('NUMBER(MAX_PHYSMEM_BITS)=60\nSYMBOL(vmap_area_list)=%x\n' % (PAGE_OFFSET + VMAP_LIST) +
+                 'OFFSET(vmap_area.va_start)=0\nOFFSET(vmap_area.list)=40\n')
     if not a.no_radix_key:
         info += 'NUMBER(RADIX_MMU)=%d\n' % (a.mmu == 'radix')
     # the list head: a pointer to the first node
