@@ -5,6 +5,7 @@ set -u
 : "${MDF:=$MDF_TOP/makedumpfile}"
 : "${MDF_FIXTURES:=$(cd "$MDF_TOP/../shared/fixtures" 2>/dev/null && pwd)}"
 : "${MDF_FIXCACHE:=/var/cache/mdf-fixtures}"
+: "${MDF_CAPTURES:=/var/cache/mdf-captures}"
 : "${MDF_BIN:=$MDF_TOP/tests/bin/.}"
 : "${PYTHON:=/usr/bin/python3}"
 : "${TMPDIR:=/tmp}"
@@ -40,6 +41,9 @@ fixture() {
 			skip "cannot decompress $FIX/vmcore.zst"
 	fi
 }
+
+# capture NAME: like fixture, for a capture made by tests/capture (MDF_CAPTURES).
+capture() { MDF_FIXTURES=$MDF_CAPTURES fixture "$1"; }
 
 # The reference folder of a fixture (newest upstream available).
 fixture_ref() {

@@ -2,7 +2,7 @@
  * test_arch.c - the arch hooks that need no dump: the arm64 fallbacks for
  * SECTION_SIZE_BITS and MAX_PHYSMEM_BITS by release, page size and facts
  * (the x86_64 ones need the paging mode from a dump: tests/specs/fallback-*),
- * the vmlinux page size from an arm64 Image header, char signedness, and
+ * the ppc64 ones, the vmlinux page size from an arm64 Image header, char signedness, and
  * the table lookup.  Ends with "N passed, N failed"; exits 1 on a failure.
  */
 #include <stdio.h>
@@ -80,6 +80,21 @@ static void test_arm64_max_physmem_bits(void)
 	EQ("arm64 without LENGTH, VA_BITS 39: MAX_PHYSMEM_BITS", arch_arm64.max_physmem_bits(&kv), 48);
 }
 
+static void test_ppc64_fallbacks(void)
+{
+	struct kview kv;
+
+	/* the ppc64le-6.1 capture: 65536 roots of 65536 / 32 sections of 2^24 bytes */
+	arm64_kview(&kv, "6.1.0", 65536);
+	kf_set(&kv.k, KF_LEN_mem_section, 65536);
+	kf_set(&kv.k, KF_SIZE_mem_section, 32);
+	kf_set(&kv.k, KF_NUM_SECTION_SIZE_BITS, 24);
+	EQ("ppc64 from LENGTH(mem_section): MAX_PHYSMEM_BITS", arch_ppc64.max_physmem_bits(&kv), 51);
+	arm64_kview(&kv, "4.4.0", 65536);
+	EQ("ppc64 without LENGTH: MAX_PHYSMEM_BITS", arch_ppc64.max_physmem_bits(&kv), 46);
+	EQ("ppc64 SECTION_SIZE_BITS", arch_ppc64.section_size_bits(&kv), 24);
+}
+
 /* A fake image: 64 bytes of Image header at _text. */
 struct image { uint64_t text; unsigned char head[64]; };
 
@@ -121,15 +136,18 @@ static void test_table(void)
 {
 	EQ("arch_for_machine(EM_X86_64)", arch_for_machine(EM_X86_64) == &arch_x86_64, 1);
 	EQ("arch_for_machine(EM_AARCH64)", arch_for_machine(EM_AARCH64) == &arch_arm64, 1);
+	EQ("arch_for_machine(EM_PPC64)", arch_for_machine(21) == &arch_ppc64, 1);
 	EQ("arch_for_machine(EM_386)", arch_for_machine(3) == NULL, 1);
 	EQ("x86_64 char is signed", arch_x86_64.char_is_signed, 1);
 	EQ("arm64 char is unsigned", arch_arm64.char_is_signed, 0);
+	EQ("ppc64 char is unsigned", arch_ppc64.char_is_signed, 0);
 }
 
 int main(void)
 {
 	test_arm64_section_size_bits();
 	test_arm64_max_physmem_bits();
+	test_ppc64_fallbacks();
 	test_vmlinux_page_size();
 	test_table();
 	printf("%u passed, %u failed\n", pass, fail);
