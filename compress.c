@@ -1,10 +1,25 @@
-/* compress.c - page codecs; see compress.h.  HAVE_* guards live only here. */
+/*
+ * compress.c - page codecs; see compress.h.  HAVE_* guards live only here.
+ *
+ * -c writes standard zlib streams (every reader inflates them with plain
+ * zlib).  They are made by ISA-L's igzip at level 1 when it is built in,
+ * else by libdeflate at level 1, else by zlib at level 1: on the kept pages
+ * of real captures igzip costs about a third of zlib's CPU per page and
+ * libdeflate about half, for output within 1% of zlib's size
+ * (tests/bench/RESULTS.md).  The bytes differ from zlib's; the pages read
+ * back are the same.
+ */
 #include "compress.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#if defined(HAVE_ISAL)
+#include <isa-l/igzip_lib.h>
+#elif defined(HAVE_LIBDEFLATE)
+#include <libdeflate.h>
+#endif
 #ifdef HAVE_LZO
 #include <lzo/lzo1x.h>
 #endif
@@ -28,7 +43,8 @@ struct codec {
 	size_t page_size;
 	size_t bound;
 	void *work;	/* lzo work memory or zstd context */
-	z_stream zs;	/* zlib: set up once, reset per page (no allocation per page) */
+	void *deflater;	/* -c: the igzip stream or libdeflate compressor, set up once */
+	z_stream zs;	/* -c through zlib: set up once, reset per page */
 };
 
 bool codec_built_in(enum codec_id id)
@@ -81,6 +97,77 @@ enum codec_id codec_from_flags(uint32_t flags)
 	return CODEC_NONE;
 }
 
+/* ---- -c: one zlib stream per page, from the fastest deflate built in ---- */
+
+#if defined(HAVE_ISAL)
+static int deflater_new(struct codec *c)
+{
+	c->deflater = malloc(sizeof(struct isal_zstream));	/* 80 KiB: not on a stack */
+	return c->deflater ? 0 : -1;
+}
+
+static void deflater_free(struct codec *c) { free(c->deflater); }
+
+/* Sets *n to the stream's length, or to 0 when it would not fit in *n. */
+static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
+{
+	struct isal_zstream *s = c->deflater;
+	int rc;
+
+	isal_deflate_stateless_init(s);
+	s->level = 1;
+	s->gzip_flag = IGZIP_ZLIB;
+	s->flush = NO_FLUSH;
+	s->end_of_stream = 1;
+	s->next_in = (uint8_t *)in;
+	s->avail_in = (uint32_t)len;
+	s->next_out = out;
+	s->avail_out = (uint32_t)*n;
+	rc = isal_deflate_stateless(s);
+	if (rc == STATELESS_OVERFLOW) {
+		*n = 0;
+		return 0;
+	}
+	*n = s->total_out;
+	return rc == COMP_OK ? 0 : -1;
+}
+#elif defined(HAVE_LIBDEFLATE)
+static int deflater_new(struct codec *c)
+{
+	c->deflater = libdeflate_alloc_compressor(1);
+	return c->deflater ? 0 : -1;
+}
+
+static void deflater_free(struct codec *c) { libdeflate_free_compressor(c->deflater); }
+
+static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
+{
+	*n = libdeflate_zlib_compress(c->deflater, in, len, out, *n);	/* 0: did not fit */
+	return 0;
+}
+#else
+static int deflater_new(struct codec *c)
+{
+	return deflateInit(&c->zs, Z_BEST_SPEED) == Z_OK ? 0 : -1;
+}
+
+static void deflater_free(struct codec *c) { deflateEnd(&c->zs); }
+
+/* The same bytes as compress2(level 1), without its per-call allocation. */
+static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
+{
+	int rc;
+
+	c->zs.next_in = (Bytef *)in;
+	c->zs.avail_in = (uInt)len;
+	c->zs.next_out = out;
+	c->zs.avail_out = (uInt)*n;
+	rc = deflate(&c->zs, Z_FINISH);
+	*n = rc == Z_STREAM_END ? c->zs.total_out : 0;	/* 0: did not fit */
+	return deflateReset(&c->zs) == Z_OK ? 0 : -1;
+}
+#endif
+
 static size_t bound_of(enum codec_id id, size_t n)
 {
 	switch (id) {
@@ -119,9 +206,9 @@ struct codec *codec_new(enum codec_id id, size_t page_size, struct err *e)
 	c->id = id;
 	c->page_size = page_size;
 	c->bound = bound_of(id, page_size);
-	if (id == CODEC_ZLIB && deflateInit(&c->zs, Z_BEST_SPEED) != Z_OK) {
+	if (id == CODEC_ZLIB && deflater_new(c) < 0) {
 		free(c);
-		err_set(e, "zlib initialisation failed");
+		err_set(e, "deflate initialisation failed");
 		return NULL;
 	}
 #ifdef HAVE_LZO
@@ -151,7 +238,7 @@ void codec_free(struct codec *c)
 	if (!c)
 		return;
 	if (c->id == CODEC_ZLIB)
-		deflateEnd(&c->zs);
+		deflater_free(c);
 #ifdef HAVE_ZSTD
 	if (c->id == CODEC_ZSTD)
 		ZSTD_freeCCtx(c->work);
@@ -168,22 +255,10 @@ long codec_compress(struct codec *c, const void *in, size_t len, void *out, stru
 	size_t n = c->bound;
 
 	switch (c->id) {
-	case CODEC_ZLIB: {
-		/* The same bytes as compress2(level 1), without its per-call allocation. */
-		int rc;
-
-		c->zs.next_in = (Bytef *)in;
-		c->zs.avail_in = (uInt)len;
-		c->zs.next_out = out;
-		c->zs.avail_out = (uInt)n;
-		rc = deflate(&c->zs, Z_FINISH);
-		n = c->zs.total_out;
-		if (deflateReset(&c->zs) != Z_OK)
+	case CODEC_ZLIB:
+		if (deflate_page(c, in, len, out, &n) < 0)
 			return err_set(e, "zlib compression failed");
-		if (rc != Z_STREAM_END)
-			return 0;	/* did not fit: stored raw */
 		break;
-	}
 #ifdef HAVE_LZO
 	case CODEC_LZO: {
 		lzo_uint ln = n;
