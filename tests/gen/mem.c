@@ -9,8 +9,13 @@
  */
 #include "mkvmcore.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct slot { uint64_t pfn; uint8_t *page; };
 static struct slot *tab;
@@ -91,11 +96,15 @@ uint8_t *phys_page(uint64_t pfn)
 		grow();
 	s = lookup(pfn);
 	if (!s->page) {
+		uint64_t vidx;
+
 		s->pfn = pfn;
 		s->page = calloc(1, PAGE_SIZE);
 		if (!s->page)
 			die("out of memory");
 		tab_used++;
+		if (memmap_backing(pfn, &vidx))	/* written after the struct pages were made */
+			memmap_page(vidx, s->page);
 	}
 	return s->page;
 }
@@ -279,15 +288,41 @@ none:
 	die("no free RAM left for %llu page(s) of kernel data", (unsigned long long)npages);
 }
 
+/* -p PAGES: real page data, mapped; in-use page pfn gets page pfn % count. */
+static const uint8_t *content;
+static uint64_t content_pages;
+
+void content_open(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die("%s: %s", path, strerror(errno));
+	content_pages = (uint64_t)st.st_size / PAGE_SIZE;
+	if (!content_pages)
+		die("%s: not even one page of data", path);
+	content = mmap(NULL, content_pages * PAGE_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (content == MAP_FAILED)
+		die("%s: mmap: %s", path, strerror(errno));
+	close(fd);
+}
+
 /* The bytes of a RAM page as the dump holds them. */
 void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero)
 {
 	const uint8_t *p = phys_page_peek(pfn);
+	uint64_t vidx;
 	unsigned i;
 
 	*is_zero = false;
+	if (!p && memmap_backing(pfn, &vidx)) {
+		memmap_page(vidx, buf);
+		p = buf;
+	}
 	if (p) {
-		memcpy(buf, p, PAGE_SIZE);
+		if (p != buf)
+			memcpy(buf, p, PAGE_SIZE);
 		for (i = 0; i < PAGE_SIZE && !p[i]; i++)
 			;
 		*is_zero = i == PAGE_SIZE;
@@ -297,6 +332,13 @@ void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero)
 	    (pfn < M.max_pfn && (M.kind[pfn] == K_ZERO || M.kind[pfn] == K_KDATA))) {
 		memset(buf, 0, PAGE_SIZE);
 		*is_zero = true;
+		return;
+	}
+	if (content) {
+		memcpy(buf, content + pfn % content_pages * PAGE_SIZE, PAGE_SIZE);
+		for (i = 0; i < PAGE_SIZE && !buf[i]; i++)
+			;
+		*is_zero = i == PAGE_SIZE;
 		return;
 	}
 	for (i = 0; i < PAGE_SIZE; i += 8) {	/* "pfn" and the word index, never zero */
