@@ -1,12 +1,12 @@
 /*
  * floor.c - the floors the bench sets beside its figures (tests/bench/run).
  *
- *   floor PAGES      PAGES: whole pages, e.g. the kept pages of a dump
- *                    (tests/bench/keptpages.py)
+ *   floor PAGES      PAGES: whole pages, e.g. the kept pages of a dump or a
+ *                    sample of them (tests/bench/keptpages.py --sample)
  *
- * Prints "read NS_PER_PAGE": the cost of reading a page of a file in the
- * page cache once (pread into a buffer of 1 MiB), what reading the kept
- * pages and the mem_map costs at the least; "nonzero N": the pages that are
+ * Prints "read NS_PER_PAGE": the CPU cost of reading a page of a file in
+ * the page cache once (pread into a buffer of 1 MiB, best of three), what reading the kept
+ * pages and the mem_map costs at the least; "nonzero N": how many of PAGES are
  * not all zero (the program compresses only those); and one line per codec
  * built into the program, through its own codec layer (compress.h):
  * "codec NAME NS_PER_PAGE OUT_BYTES", single-core CPU per non-zero page,
@@ -75,19 +75,31 @@ static void read_line(int fd, size_t n)
 	int pass;
 
 	for (pass = 0; buf && pass < 3; pass++) {
-		struct timespec a, b;
+		double t0 = cpu_now();	/* CPU, not wall: a busy disk must not raise the floor */
 		off_t off = 0;
 		ssize_t got;
 
-		clock_gettime(CLOCK_MONOTONIC, &a);
 		while ((got = pread(fd, buf, CHUNK, off)) > 0)
 			off += got;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		if ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9 < best)
-			best = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+		if (cpu_now() - t0 < best)
+			best = cpu_now() - t0;
 	}
 	printf("read %.0f\n", best / (double)n * 1e9);
 	free(buf);
+}
+
+static int read_all(int fd, unsigned char *p, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {	/* one pread returns at most 2 GiB */
+		ssize_t got = pread(fd, p + done, len - done, (off_t)done);
+
+		if (got <= 0)
+			return -1;
+		done += (size_t)got;
+	}
+	return 0;
 }
 
 /* Moves the pages that are not all zero to the front; returns their number. */
@@ -123,7 +135,7 @@ int main(int argc, char **argv)
 	}
 	n = (size_t)st.st_size / PAGE;
 	pages = malloc(n * PAGE);
-	if (!pages || pread(fd, pages, n * PAGE, 0) != (ssize_t)(n * PAGE)) {
+	if (!pages || read_all(fd, pages, n * PAGE) < 0) {
 		fprintf(stderr, "floor: %s: read failed\n", argv[1]);
 		return 1;
 	}

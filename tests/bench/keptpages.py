@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""keptpages.py VMCORE BITMAP2 OUT [PAGE_SIZE]
+"""keptpages.py [--sample N] VMCORE BITMAP2 OUT [PAGE_SIZE]
 
 Writes the pages of an ELF vmcore whose bit is set in BITMAP2 (bit pfn =
 kept, LSB first: a 2nd bitmap such as upstream's dN.bitmap2, or a
 kdump-compressed dump of VMCORE, whose 2nd bitmap is read), one after the
 other, to OUT.  The bench measures codecs and copy cost on them, and the
 generator fills a realistic machine with them (content= in a spec).
-Prints the number of pages written.
+With --sample N, at most N of them, evenly spaced.  Prints the number of
+pages written and the number of bits set in BITMAP2.
 """
 import bisect
 import re
@@ -42,20 +43,34 @@ def second_bitmap(path):
 
 
 def main():
-    if len(sys.argv) not in (4, 5):
+    args = sys.argv[1:]
+    sample = 0
+    if args[:1] == ['--sample'] and len(args) > 1:
+        sample = int(args[1])
+        args = args[2:]
+    if len(args) not in (3, 4):
         raise SystemExit(__doc__.strip().splitlines()[0])
-    vmcore, bitmap, dest = sys.argv[1:4]
-    ps = int(sys.argv[4]) if len(sys.argv) == 5 else 4096
+    vmcore, bitmap, dest = args[:3]
+    ps = int(args[3]) if len(args) == 4 else 4096
     bm = second_bitmap(bitmap)
-    segs = []
-    n = 0
+    total = int.from_bytes(bm, 'little').bit_count()
+    step = max(1, total // sample) if sample else 1
+    n = seen = 0
     with open(vmcore, 'rb') as f, open(dest, 'wb') as o:
         segs = sorted(loads(f))
         starts = [paddr // ps for paddr, _, _ in segs]
         for run in re.finditer(rb'[^\x00]+', bm):	# skip the empty parts at C speed
             for byte in range(run.start(), run.end()):
+                v = bm[byte]
+                c = bin(v).count('1')
+                if step > 1 and (seen + c - 1) // step == (seen - 1) // step:
+                    seen += c	# no sample falls in this byte
+                    continue
                 for bit in range(8):
-                    if not bm[byte] >> bit & 1:
+                    if not v >> bit & 1:
+                        continue
+                    seen += 1
+                    if (seen - 1) % step or (sample and n == sample):
                         continue
                     pfn = byte * 8 + bit
                     # the first segment holding pfn (the kernel-text PT_LOAD repeats RAM pages)
@@ -66,7 +81,7 @@ def main():
                             o.write(f.read(ps))
                             n += 1
                             break
-    print(n)
+    print(n, total)
 
 
 main()
