@@ -262,13 +262,25 @@ static bool in_kernel_image(uint64_t pfn)
 /* memblock: npages physically contiguous, aligned, top down.  Returns a pfn. */
 uint64_t pool_alloc(uint64_t npages, uint64_t align)
 {
-	uint64_t start, p;
+	/*
+	 * Where the last aligned block of this shape was put: nothing above it
+	 * can fit one (kinds never go back to free), so the next search starts
+	 * there rather than at the top (a 1 TiB vmemmap is 8192 such blocks).
+	 */
+	static uint64_t aligned_next, shape_n, shape_align;
+	uint64_t start, p, top;
 
 	if (!M.pool_next)
 		M.pool_next = M.max_pfn;
-	if (M.pool_next < npages)
+	if (align > 1 && (shape_n != npages || shape_align != align)) {
+		shape_n = npages;
+		shape_align = align;
+		aligned_next = M.max_pfn;
+	}
+	top = align > 1 && aligned_next < M.pool_next ? aligned_next : M.pool_next;
+	if (top < npages)
 		goto none;
-	for (start = (M.pool_next - npages) / align * align;; start -= align) {
+	for (start = (top - npages) / align * align;; start -= align) {
 		for (p = start; p < start + npages; p++)
 			if (!pfn_free_for_data(p) || in_kernel_image(p))
 				break;
@@ -277,14 +289,18 @@ uint64_t pool_alloc(uint64_t npages, uint64_t align)
 				M.kind[p] = K_KDATA;	/* zero until written */
 			if (align == 1)
 				M.pool_next = start;
+			else
+				aligned_next = start;
 			return start;
 		}
 		if (start < align)
 			break;
 	}
 none:
-	if (align > 1)
+	if (align > 1) {
+		aligned_next = 0;	/* none fits anywhere: nor will the next */
 		return NO_PFN;
+	}
 	die("no free RAM left for %llu page(s) of kernel data", (unsigned long long)npages);
 }
 
