@@ -37,12 +37,8 @@ endef
 $(eval $(call codec,USELZO,lzo2,HAVE_LZO))
 $(eval $(call codec,USESNAPPY,snappy,HAVE_SNAPPY))
 $(eval $(call codec,USEZSTD,libzstd,HAVE_ZSTD))
-# -c: zlib streams made by ISA-L's igzip, else by libdeflate, else by zlib
-# (USEISAL=off / USELIBDEFLATE=off leave one out).
-$(eval $(call codec,USEISAL,libisal,HAVE_ISAL))
-ifeq ($(filter -DHAVE_ISAL,$(CFLAGS)),)
+# -c: zlib streams made by libdeflate, else by zlib (USELIBDEFLATE=off).
 $(eval $(call codec,USELIBDEFLATE,libdeflate,HAVE_LIBDEFLATE))
-endif
 
 # B: where objects and the binary go.  SANITIZE=1 builds into build-san/.
 ifeq ($(SANITIZE),1)

@@ -2,12 +2,13 @@
  * compress.c - page codecs; see compress.h.  HAVE_* guards live only here.
  *
  * -c writes standard zlib streams (every reader inflates them with plain
- * zlib).  They are made by ISA-L's igzip at level 1 when it is built in,
- * else by libdeflate at level 1, else by zlib at level 1: on the kept pages
- * of real captures igzip costs about a third of zlib's CPU per page and
- * libdeflate about half, for output within 1% of zlib's size
- * (tests/bench/RESULTS.md).  The bytes differ from zlib's; the pages read
- * back are the same.
+ * zlib).  They are made by libdeflate at level 1 when it is built in, else
+ * by zlib at level 1: on the kept pages of real captures libdeflate costs
+ * under half of zlib's CPU per page for output 2% larger.  The bytes differ
+ * from zlib's; the pages read back are the same.  ISA-L's igzip is faster
+ * still but its output is not a function of the page alone (it varies with
+ * earlier calls and with memory around the buffers), and the dump must be
+ * the same bytes whatever the thread count (tests/bench/RESULTS.md).
  */
 #include "compress.h"
 
@@ -15,9 +16,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#if defined(HAVE_ISAL)
-#include <isa-l/igzip_lib.h>
-#elif defined(HAVE_LIBDEFLATE)
+#ifdef HAVE_LIBDEFLATE
 #include <libdeflate.h>
 #endif
 #ifdef HAVE_LZO
@@ -43,7 +42,7 @@ struct codec {
 	size_t page_size;
 	size_t bound;
 	void *work;	/* lzo work memory or zstd context */
-	void *deflater;	/* -c: the igzip stream or libdeflate compressor, set up once */
+	void *deflater;	/* -c: the libdeflate compressor, set up once */
 	z_stream zs;	/* -c through zlib: set up once, reset per page */
 };
 
@@ -99,39 +98,7 @@ enum codec_id codec_from_flags(uint32_t flags)
 
 /* ---- -c: one zlib stream per page, from the fastest deflate built in ---- */
 
-#if defined(HAVE_ISAL)
-static int deflater_new(struct codec *c)
-{
-	c->deflater = malloc(sizeof(struct isal_zstream));	/* 80 KiB: not on a stack */
-	return c->deflater ? 0 : -1;
-}
-
-static void deflater_free(struct codec *c) { free(c->deflater); }
-
-/* Sets *n to the stream's length, or to 0 when it would not fit in *n. */
-static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
-{
-	struct isal_zstream *s = c->deflater;
-	int rc;
-
-	isal_deflate_stateless_init(s);
-	s->level = 1;
-	s->gzip_flag = IGZIP_ZLIB;
-	s->flush = NO_FLUSH;
-	s->end_of_stream = 1;
-	s->next_in = (uint8_t *)in;
-	s->avail_in = (uint32_t)len;
-	s->next_out = out;
-	s->avail_out = (uint32_t)*n;
-	rc = isal_deflate_stateless(s);
-	if (rc == STATELESS_OVERFLOW) {
-		*n = 0;
-		return 0;
-	}
-	*n = s->total_out;
-	return rc == COMP_OK ? 0 : -1;
-}
-#elif defined(HAVE_LIBDEFLATE)
+#if defined(HAVE_LIBDEFLATE)
 static int deflater_new(struct codec *c)
 {
 	c->deflater = libdeflate_alloc_compressor(1);
