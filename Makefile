@@ -37,6 +37,8 @@ endef
 $(eval $(call codec,USELZO,lzo2,HAVE_LZO))
 $(eval $(call codec,USESNAPPY,snappy,HAVE_SNAPPY))
 $(eval $(call codec,USEZSTD,libzstd,HAVE_ZSTD))
+# -c: zlib streams made by libdeflate, else by zlib (USELIBDEFLATE=off).
+$(eval $(call codec,USELIBDEFLATE,libdeflate,HAVE_LIBDEFLATE))
 
 # B: where objects and the binary go.  SANITIZE=1 builds into build-san/.
 ifeq ($(SANITIZE),1)

@@ -1,10 +1,24 @@
-/* compress.c - page codecs; see compress.h.  HAVE_* guards live only here. */
+/*
+ * compress.c - page codecs; see compress.h.  HAVE_* guards live only here.
+ *
+ * -c writes standard zlib streams (every reader inflates them with plain
+ * zlib).  They are made by libdeflate at level 1 when it is built in, else
+ * by zlib at level 1: on the kept pages of real captures libdeflate costs
+ * under half of zlib's CPU per page for output 2% larger.  The bytes differ
+ * from zlib's; the pages read back are the same.  ISA-L's igzip is faster
+ * still but its output is not a function of the page alone (it varies with
+ * earlier calls and with memory around the buffers), and the dump must be
+ * the same bytes whatever the thread count (tests/bench/RESULTS.md).
+ */
 #include "compress.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#ifdef HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #ifdef HAVE_LZO
 #include <lzo/lzo1x.h>
 #endif
@@ -28,7 +42,8 @@ struct codec {
 	size_t page_size;
 	size_t bound;
 	void *work;	/* lzo work memory or zstd context */
-	z_stream zs;	/* zlib: set up once, reset per page (no allocation per page) */
+	void *deflater;	/* -c: the libdeflate compressor, set up once */
+	z_stream zs;	/* -c through zlib: set up once, reset per page */
 };
 
 bool codec_built_in(enum codec_id id)
@@ -81,6 +96,45 @@ enum codec_id codec_from_flags(uint32_t flags)
 	return CODEC_NONE;
 }
 
+/* ---- -c: one zlib stream per page, from the fastest deflate built in ---- */
+
+#if defined(HAVE_LIBDEFLATE)
+static int deflater_new(struct codec *c)
+{
+	c->deflater = libdeflate_alloc_compressor(1);
+	return c->deflater ? 0 : -1;
+}
+
+static void deflater_free(struct codec *c) { libdeflate_free_compressor(c->deflater); }
+
+static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
+{
+	*n = libdeflate_zlib_compress(c->deflater, in, len, out, *n);	/* 0: did not fit */
+	return 0;
+}
+#else
+static int deflater_new(struct codec *c)
+{
+	return deflateInit(&c->zs, Z_BEST_SPEED) == Z_OK ? 0 : -1;
+}
+
+static void deflater_free(struct codec *c) { deflateEnd(&c->zs); }
+
+/* The same bytes as compress2(level 1), without its per-call allocation. */
+static int deflate_page(struct codec *c, const void *in, size_t len, void *out, size_t *n)
+{
+	int rc;
+
+	c->zs.next_in = (Bytef *)in;
+	c->zs.avail_in = (uInt)len;
+	c->zs.next_out = out;
+	c->zs.avail_out = (uInt)*n;
+	rc = deflate(&c->zs, Z_FINISH);
+	*n = rc == Z_STREAM_END ? c->zs.total_out : 0;	/* 0: did not fit */
+	return deflateReset(&c->zs) == Z_OK ? 0 : -1;
+}
+#endif
+
 static size_t bound_of(enum codec_id id, size_t n)
 {
 	switch (id) {
@@ -119,9 +173,9 @@ struct codec *codec_new(enum codec_id id, size_t page_size, struct err *e)
 	c->id = id;
 	c->page_size = page_size;
 	c->bound = bound_of(id, page_size);
-	if (id == CODEC_ZLIB && deflateInit(&c->zs, Z_BEST_SPEED) != Z_OK) {
+	if (id == CODEC_ZLIB && deflater_new(c) < 0) {
 		free(c);
-		err_set(e, "zlib initialisation failed");
+		err_set(e, "deflate initialisation failed");
 		return NULL;
 	}
 #ifdef HAVE_LZO
@@ -151,7 +205,7 @@ void codec_free(struct codec *c)
 	if (!c)
 		return;
 	if (c->id == CODEC_ZLIB)
-		deflateEnd(&c->zs);
+		deflater_free(c);
 #ifdef HAVE_ZSTD
 	if (c->id == CODEC_ZSTD)
 		ZSTD_freeCCtx(c->work);
@@ -168,22 +222,10 @@ long codec_compress(struct codec *c, const void *in, size_t len, void *out, stru
 	size_t n = c->bound;
 
 	switch (c->id) {
-	case CODEC_ZLIB: {
-		/* The same bytes as compress2(level 1), without its per-call allocation. */
-		int rc;
-
-		c->zs.next_in = (Bytef *)in;
-		c->zs.avail_in = (uInt)len;
-		c->zs.next_out = out;
-		c->zs.avail_out = (uInt)n;
-		rc = deflate(&c->zs, Z_FINISH);
-		n = c->zs.total_out;
-		if (deflateReset(&c->zs) != Z_OK)
+	case CODEC_ZLIB:
+		if (deflate_page(c, in, len, out, &n) < 0)
 			return err_set(e, "zlib compression failed");
-		if (rc != Z_STREAM_END)
-			return 0;	/* did not fit: stored raw */
 		break;
-	}
 #ifdef HAVE_LZO
 	case CODEC_LZO: {
 		lzo_uint ln = n;

@@ -104,6 +104,14 @@ static void emit_phdr(const struct seg *s)
 	emit_le(s->align, 8);
 }
 
+/* Whether anything but zeros was put in pfn (a sparse dump's other pages are holes). */
+static bool page_written(uint64_t pfn)
+{
+	uint64_t vidx;
+
+	return phys_page_peek(pfn) || memmap_backing(pfn, &vidx);
+}
+
 /* Write the file-backed pages of [pa, pa + filesz) at file offset off. */
 static void write_pages(int fd, uint64_t off, uint64_t pa, uint64_t filesz)
 {
@@ -117,7 +125,7 @@ static void write_pages(int fd, uint64_t off, uint64_t pa, uint64_t filesz)
 	for (i = 0; i <= n; i++) {
 		bool zero = true;
 
-		if (i < n && !(S.sparse_file && !phys_page_peek((pa >> PAGE_SHIFT) + i)))
+		if (i < n && !(S.sparse_file && !page_written((pa >> PAGE_SHIFT) + i)))
 			page_content((pa >> PAGE_SHIFT) + i, chunk + fill * PAGE_SIZE, &zero);
 		if (i < n && !(zero && S.sparse_file)) {
 			if (!fill)

@@ -1,7 +1,10 @@
 /*
  * main.c - mkvmcore: write a synthetic x86_64 ELF /proc/vmcore from a spec.
  *
- *   mkvmcore [-v] SPEC OUT      build the machine SPEC describes, write OUT
+ *   mkvmcore [-v] [-p PAGES] SPEC OUT   build the machine SPEC describes, write OUT;
+ *                          -p: the data of in-use pages comes from the file
+ *                          PAGES (whole pages, used in turn: e.g. real kept
+ *                          pages, tests/bench/keptpages.py) instead of a pattern
  *   mkvmcore --eras             list the kernel eras
  *
  * The spec is line based; '#' starts a comment.  Header lines are key=value:
@@ -184,6 +187,7 @@ static void header_line(char *key, char *v)
 		S.crashtime = parse_size(v);
 	} else if (!strcmp(key, "sparse")) {
 		S.sparse_file = parse_size(v) != 0;
+		S.sparse_set = true;
 	} else if (!strcmp(key, "kcore")) {
 		S.kcore = parse_size(v) != 0;
 		S.sparse_set = true;
@@ -386,8 +390,12 @@ int main(int argc, char **argv)
 		S.verbose = true;
 		a++;
 	}
+	if (a + 1 < argc && !strcmp(argv[a], "-p")) {
+		content_open(argv[a + 1]);
+		a += 2;
+	}
 	if (argc - a != 2) {
-		fprintf(stderr, "usage: mkvmcore [-v] SPEC OUT\n       mkvmcore --eras\n");
+		fprintf(stderr, "usage: mkvmcore [-v] [-p PAGES] SPEC OUT\n       mkvmcore --eras\n");
 		return 2;
 	}
 	parse_spec(argv[a]);

@@ -9,8 +9,13 @@
  */
 #include "mkvmcore.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct slot { uint64_t pfn; uint8_t *page; };
 static struct slot *tab;
@@ -91,11 +96,15 @@ uint8_t *phys_page(uint64_t pfn)
 		grow();
 	s = lookup(pfn);
 	if (!s->page) {
+		uint64_t vidx;
+
 		s->pfn = pfn;
 		s->page = calloc(1, PAGE_SIZE);
 		if (!s->page)
 			die("out of memory");
 		tab_used++;
+		if (memmap_backing(pfn, &vidx))	/* written after the struct pages were made */
+			memmap_page(vidx, s->page);
 	}
 	return s->page;
 }
@@ -253,13 +262,25 @@ static bool in_kernel_image(uint64_t pfn)
 /* memblock: npages physically contiguous, aligned, top down.  Returns a pfn. */
 uint64_t pool_alloc(uint64_t npages, uint64_t align)
 {
-	uint64_t start, p;
+	/*
+	 * Where the last aligned block of this shape was put: nothing above it
+	 * can fit one (kinds never go back to free), so the next search starts
+	 * there rather than at the top (a 1 TiB vmemmap is 8192 such blocks).
+	 */
+	static uint64_t aligned_next, shape_n, shape_align;
+	uint64_t start, p, top;
 
 	if (!M.pool_next)
 		M.pool_next = M.max_pfn;
-	if (M.pool_next < npages)
+	if (align > 1 && (shape_n != npages || shape_align != align)) {
+		shape_n = npages;
+		shape_align = align;
+		aligned_next = M.max_pfn;
+	}
+	top = align > 1 && aligned_next < M.pool_next ? aligned_next : M.pool_next;
+	if (top < npages)
 		goto none;
-	for (start = (M.pool_next - npages) / align * align;; start -= align) {
+	for (start = (top - npages) / align * align;; start -= align) {
 		for (p = start; p < start + npages; p++)
 			if (!pfn_free_for_data(p) || in_kernel_image(p))
 				break;
@@ -268,26 +289,56 @@ uint64_t pool_alloc(uint64_t npages, uint64_t align)
 				M.kind[p] = K_KDATA;	/* zero until written */
 			if (align == 1)
 				M.pool_next = start;
+			else
+				aligned_next = start;
 			return start;
 		}
 		if (start < align)
 			break;
 	}
 none:
-	if (align > 1)
+	if (align > 1) {
+		aligned_next = 0;	/* none fits anywhere: nor will the next */
 		return NO_PFN;
+	}
 	die("no free RAM left for %llu page(s) of kernel data", (unsigned long long)npages);
+}
+
+/* -p PAGES: real page data, mapped; in-use page pfn gets page pfn % count. */
+static const uint8_t *content;
+static uint64_t content_pages;
+
+void content_open(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die("%s: %s", path, strerror(errno));
+	content_pages = (uint64_t)st.st_size / PAGE_SIZE;
+	if (!content_pages)
+		die("%s: not even one page of data", path);
+	content = mmap(NULL, content_pages * PAGE_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (content == MAP_FAILED)
+		die("%s: mmap: %s", path, strerror(errno));
+	close(fd);
 }
 
 /* The bytes of a RAM page as the dump holds them. */
 void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero)
 {
 	const uint8_t *p = phys_page_peek(pfn);
+	uint64_t vidx;
 	unsigned i;
 
 	*is_zero = false;
+	if (!p && memmap_backing(pfn, &vidx)) {
+		memmap_page(vidx, buf);
+		p = buf;
+	}
 	if (p) {
-		memcpy(buf, p, PAGE_SIZE);
+		if (p != buf)
+			memcpy(buf, p, PAGE_SIZE);
 		for (i = 0; i < PAGE_SIZE && !p[i]; i++)
 			;
 		*is_zero = i == PAGE_SIZE;
@@ -297,6 +348,13 @@ void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero)
 	    (pfn < M.max_pfn && (M.kind[pfn] == K_ZERO || M.kind[pfn] == K_KDATA))) {
 		memset(buf, 0, PAGE_SIZE);
 		*is_zero = true;
+		return;
+	}
+	if (content) {
+		memcpy(buf, content + pfn % content_pages * PAGE_SIZE, PAGE_SIZE);
+		for (i = 0; i < PAGE_SIZE && !buf[i]; i++)
+			;
+		*is_zero = i == PAGE_SIZE;
 		return;
 	}
 	for (i = 0; i < PAGE_SIZE; i += 8) {	/* "pfn" and the word index, never zero */

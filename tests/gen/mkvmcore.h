@@ -172,6 +172,7 @@ uint64_t kdata_alloc(uint64_t bytes);		/* kernel-image data: returns a kernel-te
 uint64_t pool_alloc(uint64_t npages, uint64_t align);	/* memblock: returns a pfn */
 uint64_t phys_to_direct(uint64_t pa);
 void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero);
+void content_open(const char *path);		/* -p: data of in-use pages from a file */
 
 /* page tables (x86pt.c) */
 void pt_init(void);
@@ -182,10 +183,14 @@ void pt_build_direct_map(void);
 void mm_build(void);
 uint64_t page_struct_va(uint64_t pfn);		/* address of pfn's struct page */
 bool page_struct_mapped(uint64_t pfn);
+/* vmemmap: struct pages are made as the file is written, never stored */
+bool memmap_virtual(void);
+bool memmap_backing(uint64_t pfn, uint64_t *vidx);	/* pfn backs vmemmap page *vidx */
 
 /* page kinds and free lists (pages.c) */
 void pages_mark(void);				/* fill M.kind from the items */
-void pages_write(void);				/* write every struct page */
+void pages_write(void);				/* write every struct page (not vmemmap ones) */
+void memmap_page(uint64_t vidx, uint8_t *buf);	/* the bytes of vmemmap page vidx */
 void freelists_build(void);			/* zones + free lists (eras without a buddy marker) */
 
 /* kernel image symbols and utsname (eras.c) */

@@ -207,6 +207,71 @@ static void build_sections(void)
 	}
 }
 
+/*
+ * The vmemmap's backing pages as runs of consecutive pfns, sorted by pfn:
+ * the file writer asks which vmemmap page a pfn backs (memmap_page() then
+ * makes its struct pages), so that no struct page is kept in memory.
+ */
+struct run { uint64_t pfn, vidx, n; };
+static struct run *runs;
+static size_t nruns;
+
+static int by_pfn(const void *a, const void *b)
+{
+	const struct run *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+static void index_vmemmap(void)
+{
+	uint64_t i;
+	size_t cap = 0;
+
+	for (i = 0; i < M.vmemmap_pages; i++) {
+		uint64_t pfn = M.vmemmap_pfn[i];
+		struct run *r = nruns ? &runs[nruns - 1] : NULL;
+
+		if (pfn == NO_PFN)
+			continue;
+		if (r && r->pfn + r->n == pfn && r->vidx + r->n == i) {
+			r->n++;
+			continue;
+		}
+		if (nruns == cap) {
+			cap = cap ? cap * 2 : 64;
+			runs = realloc(runs, cap * sizeof(*runs));
+			if (!runs)
+				die("out of memory");
+		}
+		runs[nruns++] = (struct run){ pfn, i, 1 };
+	}
+	qsort(runs, nruns, sizeof(*runs), by_pfn);
+}
+
+bool memmap_virtual(void)
+{
+	return runs != NULL;
+}
+
+bool memmap_backing(uint64_t pfn, uint64_t *vidx)
+{
+	size_t lo = 0, hi = nruns;
+
+	while (lo < hi) {	/* the first run starting after pfn */
+		size_t mid = (lo + hi) / 2;
+
+		if (runs[mid].pfn <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || pfn - runs[lo - 1].pfn >= runs[lo - 1].n)
+		return false;
+	*vidx = runs[lo - 1].vidx + (pfn - runs[lo - 1].pfn);
+	return true;
+}
+
 void mm_build(void)
 {
 	uint64_t sz = (uint64_t)S.era->size_page;
@@ -224,9 +289,10 @@ void mm_build(void)
 		return;
 	}
 	find_sections();
-	if (S.memmap_vmemmap)
+	if (S.memmap_vmemmap) {
 		build_vmemmap();
-	else
+		index_vmemmap();
+	} else
 		build_direct_memmap();
 	build_sections();
 	note("mem_section at %#llx, LENGTH %llu, %llu sections of %llu pfns",

@@ -213,109 +213,179 @@ static void user_or_cache(uint8_t *p, enum sub sub, bool priv)
 	}
 }
 
-static void write_compound(const struct item *it, uint64_t head)
+/* The struct page of pfn, number i of the compound page at head. */
+static void compound_page(const struct item *it, uint64_t head, uint64_t i, uint8_t *p)
 {
 	const struct era *e = S.era;
-	uint64_t n = UINT64_C(1) << it->order, i;
-	uint64_t head_va = page_struct_va(head);
-	uint8_t p[MAX_PAGE];
 
-	for (i = 0; i < n; i++) {
-		page_default(p, head + i);
-		if (i == 0) {
-			or_flags(p, bit(e->pg_head));
-			user_or_cache(p, it->sub, it->priv);
-			if (it->sub == SUB_HUGETLB) {
-				st(p, e->off_mapping, ADDRESS_SPACE + 0x40, 8);
-				if (e->huge == HUGE_TYPE)
-					st(p, e->off_mapcount, (uint32_t)e->hugetlb_type, 4);
-			}
-			put_page(head, p);
-			continue;
+	page_default(p, head + i);
+	if (i == 0) {
+		or_flags(p, bit(e->pg_head));
+		user_or_cache(p, it->sub, it->priv);
+		if (it->sub == SUB_HUGETLB) {
+			st(p, e->off_mapping, ADDRESS_SPACE + 0x40, 8);
+			if (e->huge == HUGE_TYPE)
+				st(p, e->off_mapcount, (uint32_t)e->hugetlb_type, 4);
 		}
-		st(p, e->off_count, 0, 4);
-		if (e->tail == TAIL_CHEAD) {
-			st(p, e->off_chead, head_va | 1, 8);
-		} else {
-			or_flags(p, e->pg_tail >= 0 ? bit(e->pg_tail) : bit(e->pg_head));
-			st(p, e->off_private, head_va, 8);
-		}
-		if (i == 1) {
-			uint64_t dtor = it->sub == SUB_HUGETLB ? (uint64_t)e->hugetlb_dtor : 1;
+		return;
+	}
+	st(p, e->off_count, 0, 4);
+	if (e->tail == TAIL_CHEAD) {
+		st(p, e->off_chead, page_struct_va(head) | 1, 8);
+	} else {
+		or_flags(p, e->pg_tail >= 0 ? bit(e->pg_tail) : bit(e->pg_head));
+		st(p, e->off_private, page_struct_va(head), 8);
+	}
+	if (i == 1) {
+		uint64_t dtor = it->sub == SUB_HUGETLB ? (uint64_t)e->hugetlb_dtor : 1;
 
-			switch (e->order) {
-			case ORD_INDEX:
-			case ORD_FIELD:
-				st(p, e->off_corder, (uint64_t)it->order, e->corder_width);
-				break;
-			case ORD_LRU_PREV:
-				st(p, e->off_lru + 8, (uint64_t)it->order, 8);
-				break;
-			case ORD_FLAGS1:
-				st(p, e->off_flags, ZONE_BITS(head + 1) | (uint64_t)it->order, 8);
-				break;
-			}
-			if (e->huge == HUGE_DTOR)
-				st(p, e->off_cdtor, dtor, e->corder_width);
-			else if (e->huge == HUGE_DTOR_PTR)
-				st(p, e->off_lru, it->sub == SUB_HUGETLB ? M.free_huge_page_va
-								      : M.free_huge_page_va + 0x1200, 8);
+		switch (e->order) {
+		case ORD_INDEX:
+		case ORD_FIELD:
+			st(p, e->off_corder, (uint64_t)it->order, e->corder_width);
+			break;
+		case ORD_LRU_PREV:
+			st(p, e->off_lru + 8, (uint64_t)it->order, 8);
+			break;
+		case ORD_FLAGS1:
+			st(p, e->off_flags, ZONE_BITS(head + 1) | (uint64_t)it->order, 8);
+			break;
 		}
-		put_page(head + i, p);
+		if (e->huge == HUGE_DTOR)
+			st(p, e->off_cdtor, dtor, e->corder_width);
+		else if (e->huge == HUGE_DTOR_PTR)
+			st(p, e->off_lru, it->sub == SUB_HUGETLB ? M.free_huge_page_va
+							      : M.free_huge_page_va + 0x1200, 8);
 	}
 }
 
-static void write_item(const struct item *it)
+/* The struct page of pfn, which item it describes (pfn's kind is in M.kind). */
+static void item_page(const struct item *it, uint64_t pfn, uint8_t *p)
 {
 	const struct era *e = S.era;
-	uint8_t p[MAX_PAGE];
-	uint64_t pfn;
 
-	for (pfn = it->first; pfn <= it->last; pfn++) {
-		page_default(p, pfn);
-		switch ((enum kind)M.kind[pfn]) {
-		case K_FREE:
-			free_head(p, (uint64_t)it->order);
-			break;
-		case K_FREE_TAIL:
-		case K_UNACCEPTED_TAIL:
-			st(p, e->off_count, 0, 4);
-			break;
-		case K_BADORDER:
-			free_head(p, (uint64_t)it->order);
-			break;
-		case K_COMPOUND_HEAD:
-			write_compound(it, pfn);
+	switch ((enum kind)M.kind[pfn]) {
+	case K_COMPOUND_HEAD:
+	case K_COMPOUND_TAIL: {
+		uint64_t n = UINT64_C(1) << it->order, head = it->first + ((pfn - it->first) & ~(n - 1));
+
+		compound_page(it, head, pfn - head, p);
+		return;
+	}
+	default:
+		break;
+	}
+	page_default(p, pfn);
+	switch ((enum kind)M.kind[pfn]) {
+	case K_FREE:
+	case K_BADORDER:
+		free_head(p, (uint64_t)it->order);
+		break;
+	case K_FREE_TAIL:
+	case K_UNACCEPTED_TAIL:
+		st(p, e->off_count, 0, 4);
+		break;
+	case K_ANON:
+		user_or_cache(p, SUB_ANON, false);
+		break;
+	case K_CACHE:
+		user_or_cache(p, SUB_CACHE, it->priv);
+		break;
+	case K_SWAPCACHE:
+		or_flags(p, bit(e->pg_swapcache) | bit(e->pg_swapbacked));
+		st(p, e->off_private, 0x2a00, 8);	/* swp_entry_t */
+		break;
+	case K_SLAB:
+		slab_page(p);
+		break;
+	case K_HWPOISON:
+		or_flags(p, bit(e->pg_hwpoison));
+		break;
+	case K_OFFLINE:
+		st(p, e->off_mapcount, (uint32_t)e->offline_val, 4);
+		break;
+	case K_UNACCEPTED:
+		st(p, e->off_count, 0, 4);
+		st(p, e->off_mapcount, (uint32_t)e->unaccepted_val, 4);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Items sorted by first pfn, and the one a pfn is in (NULL: none). */
+static const struct item **sorted;
+
+static int by_first(const void *a, const void *b)
+{
+	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static const struct item *item_of(uint64_t pfn)
+{
+	static const struct item *last;	/* pfns come in order: the same item again */
+	size_t lo = 0, hi = (size_t)S.nitems;
+
+	if (last && last->first <= pfn && pfn <= last->last)
+		return last;
+	if (!sorted) {
+		int i;
+
+		sorted = malloc(((size_t)S.nitems + 1) * sizeof(*sorted));
+		if (!sorted)
+			die("out of memory");
+		for (i = 0; i < S.nitems; i++)
+			sorted[i] = &S.items[i];
+		qsort(sorted, (size_t)S.nitems, sizeof(*sorted), by_first);
+	}
+	while (lo < hi) {	/* the first item starting after pfn */
+		size_t mid = (lo + hi) / 2;
+
+		if (sorted[mid]->first <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && sorted[lo - 1]->last >= pfn)
+		return last = sorted[lo - 1];
+	return NULL;
+}
+
+/* The struct page of pfn as the dump holds it; false when it is all zero. */
+static bool struct_page(uint64_t pfn, uint8_t *p)
+{
+	const struct item *it = item_of(pfn);
+
+	if (it) {
+		item_page(it, pfn, p);
+		return true;
+	}
+	if (S.sparse_file || !pfn_in_ram(pfn))	/* a sparse dump keeps these zero (holes) */
+		return false;
+	page_default(p, pfn);
+	return true;
+}
+
+/*
+ * Page vidx of the vmemmap: the struct pages in it, made when the file is
+ * written (memory does not grow with the machine's RAM).
+ */
+void memmap_page(uint64_t vidx, uint8_t *buf)
+{
+	uint64_t sz = (uint64_t)S.era->size_page, lo = vidx << PAGE_SHIFT, hi = lo + PAGE_SIZE;
+	uint64_t pfn;
+	uint8_t p[MAX_PAGE];
+
+	memset(buf, 0, PAGE_SIZE);
+	for (pfn = lo / sz; pfn * sz < hi && pfn < M.max_pfn; pfn++) {
+		uint64_t a = pfn * sz, b = a + sz;
+
+		if (!page_struct_mapped(pfn) || !struct_page(pfn, p))
 			continue;
-		case K_COMPOUND_TAIL:
-			continue;
-		case K_ANON:
-			user_or_cache(p, SUB_ANON, false);
-			break;
-		case K_CACHE:
-			user_or_cache(p, SUB_CACHE, it->priv);
-			break;
-		case K_SWAPCACHE:
-			or_flags(p, bit(e->pg_swapcache) | bit(e->pg_swapbacked));
-			st(p, e->off_private, 0x2a00, 8);	/* swp_entry_t */
-			break;
-		case K_SLAB:
-			slab_page(p);
-			break;
-		case K_HWPOISON:
-			or_flags(p, bit(e->pg_hwpoison));
-			break;
-		case K_OFFLINE:
-			st(p, e->off_mapcount, (uint32_t)e->offline_val, 4);
-			break;
-		case K_UNACCEPTED:
-			st(p, e->off_count, 0, 4);
-			st(p, e->off_mapcount, (uint32_t)e->unaccepted_val, 4);
-			break;
-		default:
-			break;
-		}
-		put_page(pfn, p);
+		memcpy(buf + (a > lo ? a - lo : 0), p + (a < lo ? lo - a : 0),
+		       (size_t)((b < hi ? b : hi) - (a > lo ? a : lo)));
 	}
 }
 
@@ -327,6 +397,8 @@ void pages_write(void)
 
 	if ((size_t)S.era->size_page > sizeof(p))
 		die("internal: SIZE(page) too large");
+	if (memmap_virtual())
+		return;		/* memmap_page() makes them */
 	if (!S.sparse_file)	/* a sparse dump keeps untouched struct pages zero (holes) */
 		for (pfn = 0; pfn < M.max_pfn; pfn++)
 			if (pfn_in_ram(pfn)) {
@@ -334,7 +406,10 @@ void pages_write(void)
 				put_page(pfn, p);
 			}
 	for (i = 0; i < S.nitems; i++)
-		write_item(&S.items[i]);
+		for (pfn = S.items[i].first; pfn <= S.items[i].last; pfn++) {
+			item_page(&S.items[i], pfn, p);
+			put_page(pfn, p);
+		}
 }
 
 /* ---- free lists: pglist_data -> zones -> free_area[order].free_list ------------ */

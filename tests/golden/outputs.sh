@@ -83,6 +83,13 @@ for n in $(cut -d: -f1 "$want" | sort -u); do
 	grep -v "^$n:" "$T/want" >"$T/want.left"
 	mv "$T/want.left" "$T/want"
 done
+# -c bytes depend on the deflate built in: the hashes are those of the
+# libdeflate build (.ci/packages); a zlib-only build checks every other row.
+if ! grep -q HAVE_LIBDEFLATE "$MDF_TOP/link-flags" 2>/dev/null; then
+	echo "note: -c rows not compared (this build does not use libdeflate)"
+	grep -v ':-c-' "$T/want" >"$T/want.left" && mv "$T/want.left" "$T/want"
+	grep -v ':-c-' "$got" >"$T/got" && got=$T/got
+fi
 if diff "$T/want" "$got" >"$T/diff"; then
 	ok "$(wc -l <"$got") outputs byte-identical to tests/golden/hashes.txt"
 else
