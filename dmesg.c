@@ -153,15 +153,19 @@ static int kcopy_read(struct kview *kv, uint64_t va, uint64_t len, const char *w
 {
 	struct err scratch;
 	size_t npages;
-	uint64_t off;
+	uint64_t off, ram;
 
 	memset(c, 0, sizeof(*c));
 	c->va = va;
 	c->len = (size_t)len;
 	c->page_size = kv->page_size ? kv->page_size : 4096;
-	if (len == 0 || len > LOG_BUF_MAX || va + len < va)
-		return err_set(e, "dmesg: %s at 0x%llx has an impossible size (%llu bytes)",
-			       what, (unsigned long long)va, (unsigned long long)len);
+	/* the log is in the dumped RAM: no larger than it (nor than a kernel allows) */
+	ram = kv->vc ? vmcore_original_pages(kv->vc, vmcore_max_pfn(kv->vc)) * c->page_size
+		     : LOG_BUF_MAX;
+	if (len == 0 || len > LOG_BUF_MAX || len > ram || va + len < va)
+		return err_set(e, "dmesg: %s at 0x%llx has an impossible size (%llu bytes, the dump has %llu bytes of RAM)",
+			       what, (unsigned long long)va, (unsigned long long)len,
+			       (unsigned long long)ram);
 	npages = kcopy_page(c, len - 1) + 1;
 	c->buf = calloc(1, c->len);
 	c->bad = calloc(npages, 1);
