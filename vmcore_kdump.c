@@ -220,6 +220,10 @@ static int place_bitmaps(struct kdump_input *kd, struct err *e)
 	if (kd->off_pd > kd->f->size)
 		return err_set(e, "%s: the kdump bitmaps run past the end of the file: truncated?",
 			       kd->f->path);
+	if (kd->split && (kd->split_start > kd->split_end || kd->split_end > kd->max_mapnr))
+		return err_set(e, "%s: the split part's pfns 0x%llx-0x%llx are not within the dump's 0x%llx",
+			       kd->f->path, (unsigned long long)kd->split_start,
+			       (unsigned long long)kd->split_end, (unsigned long long)kd->max_mapnr);
 	return 0;
 }
 

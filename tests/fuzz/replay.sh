@@ -2,7 +2,7 @@
 # tests/fuzz/replay.sh - every fuzz harness over its seeds and kept
 # reproducers (tests/fuzz/HARNESS/*), built without libFuzzer: with the
 # suite's compiler and flags (ASan and UBSan under make check-sanitize).
-# Fails on a crash, a sanitizer report, or an input taking over 20 s.
+# Fails on a crash, a sanitizer report, or an input taking over 10 s.
 . "$(dirname "$0")/../lib.sh"
 
 build=$(dirname "$MDF")
@@ -23,7 +23,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	[ -s "$T/cc.log" ] && { echo "warnings in $src:"; cat "$T/cc.log"; rc=1; }
 	for f in tests/fuzz/$h/*; do
 		[ -f "$f" ] || continue
-		if ! timeout 20 "$bin" "$f" >"$T/out" 2>&1; then
+		if ! timeout 10 "$bin" "$f" >"$T/out" 2>&1; then
 			echo "FAIL: $h on $f"
 			tail -15 "$T/out"
 			rc=1
