@@ -30,8 +30,8 @@ void fuzz_init(void)
 		return;
 	log_set_level(0);
 	base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-	snprintf(scratch, sizeof(scratch), "%s/mdf-fuzz-%d", base ? base : "/tmp", (int)getpid());
-	if (mkdir(scratch, 0700) < 0) {
+	snprintf(scratch, sizeof(scratch), "%s/mdf-fuzz-XXXXXX", base ? base : "/tmp");
+	if (!mkdtemp(scratch)) {
 		perror(scratch);
 		abort();
 	}

@@ -22,7 +22,8 @@
 static void filter_all(struct kview *kv, struct memmap *mm)
 {
 	struct err e = { 0 };
-	struct filter *f = filter_new(kv, mm, 31, &e);
+	struct dump_counts counts = { 0 }, *c = &counts;
+	struct filter *f = filter_new(kv, mm, 31, &counts, &e);
 	uint64_t max = memmap_max_pfn(mm), start;
 	uint8_t bm[WINDOW / 8];
 
@@ -41,9 +42,7 @@ static void filter_all(struct kview *kv, struct memmap *mm)
 		}
 	}
 	filter_end_pass(f);
-	if (getenv("FUZZ_VERBOSE")) {
-		const struct dump_counts *c = filter_counts(f);
-
+	if (getenv("FUZZ_VERBOSE"))
 		fprintf(stderr, "fuzz: %s, max_pfn %#llx: zero %llu cache %llu private %llu user %llu free %llu hwpoison %llu offline %llu bad order %llu unreadable %llu\n",
 			memmap_model_name(memmap_model(mm)), (unsigned long long)max,
 			(unsigned long long)c->zero, (unsigned long long)c->cache,
@@ -51,7 +50,6 @@ static void filter_all(struct kview *kv, struct memmap *mm)
 			(unsigned long long)c->free, (unsigned long long)c->hwpoison,
 			(unsigned long long)c->offline, (unsigned long long)c->bad_order,
 			(unsigned long long)c->unreadable);
-	}
 	filter_free(f);
 }
 

@@ -26,8 +26,8 @@ static unsigned page_size_of(struct vmcore *vc)
 	if (vmcore_kdump_geometry(vc, &g))
 		return g.block_size;
 	memset(&k, 0, sizeof(k));
-	if (note && vmci_parse(note, len, "VMCOREINFO note", &k, &e) == 0 && k.page_size)
-		return k.page_size;
+	if (note && vmci_parse(note, len, "VMCOREINFO note", &k, &e) == 0 && kf_have(&k, KF_PAGESIZE))
+		return (unsigned)kf_val(&k, KF_PAGESIZE);
 	return 4096;
 }
 
