@@ -9,6 +9,8 @@
 #   make captures         make the real other-arch crash dumps that are missing
 #                         (tests/capture/make-capture; CAPTURES=NAME... selects)
 #   make check-sanitize   build with AddressSanitizer and UBSan into build-san/ and test it
+#   make fuzz             build the libFuzzer harnesses (clang) into build-fuzz/ and run
+#                         each for FUZZ_SECONDS (tests/fuzz/README)
 
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
@@ -45,6 +47,13 @@ ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 B ?= build-san
+endif
+# FUZZ=1: clang, instrumented for libFuzzer, ASan and UBSan, into build-fuzz/.
+ifeq ($(FUZZ),1)
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+B ?= build-fuzz
 endif
 B ?= .
 
@@ -100,6 +109,21 @@ check-sanitize:
 	$(MAKE) SANITIZE=1
 	MDF_BUILD=build-san tests/run
 
+# The fuzz harnesses: tests/fuzz/fuzz_NAME.c -> build-fuzz/fuzz_NAME.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_DEPS := tests/fuzz/common.c tests/fuzz/fuzz.h tests/fuzz/input.h
+
+ifeq ($(FUZZ),1)
+fuzz-build: $(B)/libmdf.a $(addprefix $(B)/fuzz_,$(FUZZ_HARNESSES))
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(B)/libmdf.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -I. -o $@ $< tests/fuzz/common.c $(B)/libmdf.a $(LDLIBS)
+endif
+
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_HARNESSES)
+
 check-e2e: all
 	tests/e2e/run
 
@@ -114,6 +138,6 @@ captures:
 
 clean:
 	rm -f makedumpfile libmdf.a link-flags $(OBJS) $(OBJS:.o=.d)
-	rm -rf tests/bin build-san sample
+	rm -rf tests/bin build-san build-fuzz sample
 
-.PHONY: all install demo check check-sanitize check-e2e bench captures clean
+.PHONY: all install demo check check-sanitize check-e2e bench captures clean fuzz fuzz-build

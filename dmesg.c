@@ -120,6 +120,34 @@ static int need_facts(const struct kfacts *k, const enum kf_id *ids, size_t n,
 	return 0;
 }
 
+/*
+ * A record structure of size_id holds a width-byte field at OFFSET(off_id)
+ * + extra: checked once, so reads inside a record stay inside it.
+ */
+static int check_field(const struct kfacts *k, enum kf_id off_id, int64_t extra,
+		       unsigned width, enum kf_id size_id, struct err *e)
+{
+	char off_name[96], size_name[96];
+	int64_t off = kf_val(k, off_id), size = kf_val(k, size_id);
+
+	if (off >= 0 && extra >= 0 && off <= size - extra && width <= size - extra - off)
+		return 0;
+	return err_set(e, "dmesg: %s=%lld does not fit in %s=%lld", fact_name(off_id, off_name, sizeof(off_name)),
+		       (long long)off, fact_name(size_id, size_name, sizeof(size_name)), (long long)size);
+}
+
+/* A record structure's size: at least one byte, at most a page. */
+static int check_size(const struct kview *kv, enum kf_id size_id, struct err *e)
+{
+	char name[96];
+	int64_t size = kf_val(&kv->k, size_id);
+
+	if (size > 0 && size <= (int64_t)(kv->page_size ? kv->page_size : 4096))
+		return 0;
+	return err_set(e, "dmesg: %s=%lld is impossible", fact_name(size_id, name, sizeof(name)),
+		       (long long)size);
+}
+
 /* ---- copies of kernel memory ---------------------------------------------- */
 
 /*
@@ -153,15 +181,19 @@ static int kcopy_read(struct kview *kv, uint64_t va, uint64_t len, const char *w
 {
 	struct err scratch;
 	size_t npages;
-	uint64_t off;
+	uint64_t off, ram;
 
 	memset(c, 0, sizeof(*c));
 	c->va = va;
 	c->len = (size_t)len;
 	c->page_size = kv->page_size ? kv->page_size : 4096;
-	if (len == 0 || len > LOG_BUF_MAX || va + len < va)
-		return err_set(e, "dmesg: %s at 0x%llx has an impossible size (%llu bytes)",
-			       what, (unsigned long long)va, (unsigned long long)len);
+	/* the log is in the dumped RAM: no larger than it (nor than a kernel allows) */
+	ram = kv->vc ? vmcore_original_pages(kv->vc, vmcore_max_pfn(kv->vc)) * c->page_size
+		     : LOG_BUF_MAX;
+	if (len == 0 || len > LOG_BUF_MAX || len > ram || va + len < va)
+		return err_set(e, "dmesg: %s at 0x%llx has an impossible size (%llu bytes, the dump has %llu bytes of RAM)",
+			       what, (unsigned long long)va, (unsigned long long)len,
+			       (unsigned long long)ram);
 	npages = kcopy_page(c, len - 1) + 1;
 	c->buf = calloc(1, c->len);
 	c->bad = calloc(npages, 1);
@@ -490,6 +522,19 @@ static int prb_setup(struct dmesg_run *r, struct prb *p, uint64_t *tail, uint64_
 	p->desc_size = kf_val(k, KF_SIZE_prb_desc);
 	p->info_size = kf_val(k, KF_SIZE_printk_info);
 	counter = kf_or(k, KF_OFF_atomic_long_t_counter, 0);
+	if (check_size(kv, KF_SIZE_prb_desc, e) < 0 || check_size(kv, KF_SIZE_printk_info, e) < 0 ||
+	    check_field(k, KF_OFF_prb_desc_state_var, (int64_t)counter, p->word, KF_SIZE_prb_desc, e) < 0 ||
+	    check_field(k, KF_OFF_prb_desc_text_blk_lpos,
+			kf_val(k, KF_OFF_prb_data_blk_lpos_begin), p->word, KF_SIZE_prb_desc, e) < 0 ||
+	    check_field(k, KF_OFF_prb_desc_text_blk_lpos,
+			kf_val(k, KF_OFF_prb_data_blk_lpos_next), p->word, KF_SIZE_prb_desc, e) < 0 ||
+	    check_field(k, KF_OFF_printk_info_ts_nsec, 0, 8, KF_SIZE_printk_info, e) < 0 ||
+	    check_field(k, KF_OFF_printk_info_text_len, 0, 2, KF_SIZE_printk_info, e) < 0 ||
+	    (kf_have(k, KF_OFF_printk_info_seq) &&
+	     check_field(k, KF_OFF_printk_info_seq, 0, 8, KF_SIZE_printk_info, e) < 0) ||
+	    (kf_have(k, KF_OFF_printk_info_caller_id) &&
+	     check_field(k, KF_OFF_printk_info_caller_id, 0, 4, KF_SIZE_printk_info, e) < 0))
+		return -1;
 
 	/* prb points at printk_rb_static until setup_log_buf() moves the log. */
 	if (kview_read_ptr(kv, kf_addr(k, KF_SYM_prb), &rb, e) < 0)
@@ -581,8 +626,9 @@ struct rec_layout {
 };
 
 /* The header layout: struct printk_log, called struct log before 3.11. */
-static int rec_layout(const struct kfacts *k, struct rec_layout *l, struct err *e)
+static int rec_layout(const struct kview *kv, struct rec_layout *l, struct err *e)
 {
+	const struct kfacts *k = &kv->k;
 	static const enum kf_id need_printk_log[] = {
 		KF_SIZE_printk_log, KF_OFF_printk_log_len, KF_OFF_printk_log_text_len,
 		KF_OFF_printk_log_ts_nsec,
@@ -600,7 +646,10 @@ static int rec_layout(const struct kfacts *k, struct rec_layout *l, struct err *
 		l->len = kf_val(k, KF_OFF_log_len);
 		l->text_len = kf_val(k, KF_OFF_log_text_len);
 		l->ts_nsec = kf_val(k, KF_OFF_log_ts_nsec);
-		return 0;
+		return check_size(kv, KF_SIZE_log, e) < 0 ||
+		       check_field(k, KF_OFF_log_len, 0, 2, KF_SIZE_log, e) < 0 ||
+		       check_field(k, KF_OFF_log_text_len, 0, 2, KF_SIZE_log, e) < 0 ||
+		       check_field(k, KF_OFF_log_ts_nsec, 0, 8, KF_SIZE_log, e) < 0 ? -1 : 0;
 	}
 	if (need_facts(k, need_printk_log, 4, "log_buf records", e) < 0)
 		return -1;
@@ -610,7 +659,12 @@ static int rec_layout(const struct kfacts *k, struct rec_layout *l, struct err *
 	l->ts_nsec = kf_val(k, KF_OFF_printk_log_ts_nsec);
 	if (kf_have(k, KF_OFF_printk_log_caller_id))
 		l->caller_id = kf_val(k, KF_OFF_printk_log_caller_id);
-	return 0;
+	return check_size(kv, KF_SIZE_printk_log, e) < 0 ||
+	       check_field(k, KF_OFF_printk_log_len, 0, 2, KF_SIZE_printk_log, e) < 0 ||
+	       check_field(k, KF_OFF_printk_log_text_len, 0, 2, KF_SIZE_printk_log, e) < 0 ||
+	       check_field(k, KF_OFF_printk_log_ts_nsec, 0, 8, KF_SIZE_printk_log, e) < 0 ||
+	       (l->caller_id >= 0 &&
+		check_field(k, KF_OFF_printk_log_caller_id, 0, 4, KF_SIZE_printk_log, e) < 0) ? -1 : 0;
 }
 
 /*
@@ -703,7 +757,7 @@ static int save_records(struct dmesg_run *r, bool partial, struct err *e)
 	uint32_t buf_len, first, next;
 	int rc;
 
-	if (need_facts(k, need, 4, "log_buf records", e) < 0 || rec_layout(k, &l, e) < 0)
+	if (need_facts(k, need, 4, "log_buf records", e) < 0 || rec_layout(kv, &l, e) < 0)
 		return -1;
 	/* --partial-dmesg: from the first record after the last clear */
 	if (partial && kf_have(k, KF_SYM_clear_idx))

@@ -67,7 +67,8 @@ int kf_lookup(enum kf_kind kind, const char *key, unsigned len)
 
 bool kf_page_size_ok(int64_t v)
 {
-	return v >= 512 && v <= (INT64_C(1) << 31) && (v & (v - 1)) == 0;
+	/* kernels use 4 KiB to 256 KiB; a larger value would size every page buffer */
+	return v >= 512 && v <= (INT64_C(1) << 20) && (v & (v - 1)) == 0;
 }
 
 int kf_release_cmp(const char *release, int major, int minor, int patch)

@@ -97,7 +97,7 @@ void kf_shift_symbols(struct kfacts *k, int64_t delta);
 const char *kf_kind_name(enum kf_kind kind);
 /* Index of the fact with this kind and key text, or -1. */
 int kf_lookup(enum kf_kind kind, const char *key, unsigned len);
-/* A page size the kernel can have: a power of two of 512 bytes or more. */
+/* A page size the kernel can have: a power of two from 512 bytes to 1 MiB. */
 bool kf_page_size_ok(int64_t v);
 /* Compare two kernel releases ("6.1.0-56-amd64") as version numbers a.b.c. */
 int kf_release_cmp(const char *release, int major, int minor, int patch);

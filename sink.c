@@ -329,11 +329,31 @@ static int read_exact(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* Copy len bytes of the stream to offset off of out, a buffer at a time. */
+static int copy_record(int in_fd, const char *in_name, struct sink *out, uint64_t off,
+		       uint64_t len, uint8_t *buf, size_t cap, struct err *e)
+{
+	while (len) {
+		size_t n = len < cap ? (size_t)len : cap;
+		int rc = read_exact(in_fd, buf, n);
+
+		if (rc != 0)
+			return rc < 0 ? err_errno(e, errno, "%s: read", in_name)
+				      : err_set(e, "%s: the stream ends inside a record", in_name);
+		if (sink_write(out, off, buf, n, e) < 0)
+			return -1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+#define UNFLATTEN_BUF (1u << 20)
+
 int sink_unflatten(int in_fd, const char *in_name, const char *out_path, bool force,
 		   struct err *e)
 {
-	uint8_t head[FLAT_HEADER_SIZE], *buf = NULL;
-	size_t cap = 0;
+	uint8_t head[FLAT_HEADER_SIZE], *buf;
 	struct sink *out;
 	int rc;
 
@@ -344,9 +364,15 @@ int sink_unflatten(int in_fd, const char *in_name, const char *out_path, bool fo
 	if (!sink_is_flattened(head, sizeof(head)))
 		return err_set(e, "%s: not a flattened dump (no \"%s\" signature)", in_name,
 			       FLAT_SIGNATURE);
+	/* a fixed buffer: memory does not follow the sizes the records claim */
+	buf = malloc(UNFLATTEN_BUF);
+	if (!buf)
+		return err_set(e, "%s: out of memory", in_name);
 	out = sink_open_file(out_path, force, e);
-	if (!out)
+	if (!out) {
+		free(buf);
 		return -1;
+	}
 	for (;;) {
 		int64_t rec[2];
 		int64_t off, len;
@@ -362,29 +388,13 @@ int sink_unflatten(int in_fd, const char *in_name, const char *out_path, bool fo
 		len = (int64_t)be64toh((uint64_t)rec[1]);
 		if (off == FLAT_END_MARK && len == FLAT_END_MARK)
 			break;
-		if (off < 0 || len < 0 || len > (1 << 30)) {
+		if (off < 0 || len < 0 || len > INT64_MAX - off) {
 			err_set(e, "%s: corrupt record (offset %lld, size %lld)", in_name,
 				(long long)off, (long long)len);
 			goto fail;
 		}
-		if ((size_t)len > cap) {
-			uint8_t *nb = realloc(buf, (size_t)len);
-
-			if (!nb) {
-				err_set(e, "%s: out of memory for a %lld-byte record", in_name,
-					(long long)len);
-				goto fail;
-			}
-			buf = nb;
-			cap = (size_t)len;
-		}
-		rc = read_exact(in_fd, buf, (size_t)len);
-		if (rc != 0) {
-			rc < 0 ? err_errno(e, errno, "%s: read", in_name)
-			       : err_set(e, "%s: the stream ends inside a record", in_name);
-			goto fail;
-		}
-		if (sink_write(out, (uint64_t)off, buf, (size_t)len, e) < 0)
+		if (copy_record(in_fd, in_name, out, (uint64_t)off, (uint64_t)len, buf,
+				UNFLATTEN_BUF, e) < 0)
 			goto fail;
 	}
 	free(buf);

@@ -329,9 +329,14 @@ static int copy_part_pages(const struct part *p, uint64_t zero_off, bool has_zer
 		uint64_t off, size;
 
 		if (i / 8 / BM_CHUNK != chunk_start) {
+			uint64_t at = (i / 8 / BM_CHUNK) * BM_CHUNK;
+			size_t n = p->g.bitmap_bytes - at < BM_CHUNK ? (size_t)(p->g.bitmap_bytes - at) : BM_CHUNK;
+
 			chunk_start = i / 8 / BM_CHUNK;
-			if (pread(fd, bm, BM_CHUNK, (off_t)(p->g.off_bm2 + chunk_start * BM_CHUNK)) < 0) {
-				err_errno(e, errno, "%s: reading its 2nd bitmap", p->name);
+			/* the bitmap's own bytes only, all of them: nothing stale is tested */
+			errno = 0;
+			if (pread(fd, bm, n, (off_t)(p->g.off_bm2 + at)) != (ssize_t)n) {
+				err_errno(e, errno ? errno : EIO, "%s: reading its 2nd bitmap", p->name);
 				goto out;
 			}
 		}

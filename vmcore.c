@@ -108,7 +108,7 @@ bool vmcore_kdump_geometry(const struct vmcore *vc, struct kdump_geometry *g)
 
 int vmcore_set_page_size(struct vmcore *vc, unsigned page_size, struct err *e)
 {
-	if (page_size < 512 || (page_size & (page_size - 1)))
+	if (page_size < 512 || page_size > (1u << 20) || (page_size & (page_size - 1)))
 		return err_set(e, "%s: invalid page size %u", vc->file.path, page_size);
 	if (vc->page_size == page_size)
 		return 0;

@@ -190,18 +190,19 @@ static void find_vmcoreinfo(const struct kdump_input *kd, struct input_desc *d)
 	size_t pos = 0;
 
 	while (pos + 12 <= kd->notes_len) {
-		uint32_t namesz = (uint32_t)ld_uint(kd->notes + pos, 4, kd->be);
-		uint32_t descsz = (uint32_t)ld_uint(kd->notes + pos + 4, 4, kd->be);
-		size_t desc = pos + 12 + ((namesz + 3) & ~3u);
-		size_t next = desc + ((descsz + 3) & ~3u);
+		uint64_t namesz = ld_uint(kd->notes + pos, 4, kd->be);
+		uint64_t descsz = ld_uint(kd->notes + pos + 4, 4, kd->be);
+		/* 64-bit sums: a size near 2^32 must not wrap to a small step */
+		uint64_t desc = pos + 12 + ((namesz + 3) & ~UINT64_C(3));
+		uint64_t next = desc + ((descsz + 3) & ~UINT64_C(3));
 
 		if (next > kd->notes_len || (!namesz && !descsz))
 			return;
 		if (namesz >= 10 && !memcmp(kd->notes + pos + 12, "VMCOREINFO", 10)) {
-			d->vmcoreinfo_off = desc;
-			d->vmcoreinfo_len = descsz;
+			d->vmcoreinfo_off = (size_t)desc;
+			d->vmcoreinfo_len = (size_t)descsz;
 		}
-		pos = next;
+		pos = (size_t)next;
 	}
 }
 
@@ -219,6 +220,10 @@ static int place_bitmaps(struct kdump_input *kd, struct err *e)
 	if (kd->off_pd > kd->f->size)
 		return err_set(e, "%s: the kdump bitmaps run past the end of the file: truncated?",
 			       kd->f->path);
+	if (kd->split && (kd->split_start > kd->split_end || kd->split_end > kd->max_mapnr))
+		return err_set(e, "%s: the split part's pfns 0x%llx-0x%llx are not within the dump's 0x%llx",
+			       kd->f->path, (unsigned long long)kd->split_start,
+			       (unsigned long long)kd->split_end, (unsigned long long)kd->max_mapnr);
 	return 0;
 }
 

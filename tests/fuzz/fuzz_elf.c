@@ -1,0 +1,2 @@
+/* tests/fuzz/fuzz_elf.c - ELF header, program headers and notes of an input dump. */
+#include "input.h"
