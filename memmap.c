@@ -154,10 +154,6 @@ static int open_sparsemem(struct memmap *mm, struct err *e)
 	/* a root holds a page of sections; the section count is 2^(MAX - SECTION) */
 	if (mm->size_section > mm->kv->page_size)
 		return err_set(e, "SPARSEMEM: SIZE(mem_section)=%u is larger than a page", mm->size_section);
-	if (kf_have(k, KF_NUM_MAX_PHYSMEM_BITS) &&
-	    (kf_val(k, KF_NUM_MAX_PHYSMEM_BITS) <= shift || kf_val(k, KF_NUM_MAX_PHYSMEM_BITS) > 64))
-		return err_set(e, "SPARSEMEM: NUMBER(MAX_PHYSMEM_BITS)=%lld is implausible with NUMBER(SECTION_SIZE_BITS)=%u",
-			       (long long)kf_val(k, KF_NUM_MAX_PHYSMEM_BITS), shift);
 	mm->nr_sections = (mm->max_pfn + (UINT64_C(1) << mm->pfn_section_shift) - 1) >>
 			  mm->pfn_section_shift;
 	mm->sections_va = kf_addr(k, KF_SYM_mem_section);
