@@ -18,6 +18,15 @@
 static int load_elf_headers(struct vmcore *vc, struct err *e);
 static int load_notes(struct vmcore *vc, struct err *e);
 
+/* The -F stream starts with "makedumpfile" in a 16-byte field (sink.c writes it). */
+static bool is_flattened(int fd)
+{
+	char sig[16];
+
+	return pread(fd, sig, sizeof(sig), 0) == (ssize_t)sizeof(sig) &&
+	       memcmp(sig, "makedumpfile", 12) == 0 && sig[12] == 0;
+}
+
 struct vmcore *vmcore_open(const char *path, bool use_mmap, struct err *e)
 {
 	struct vmcore *vc = calloc(1, sizeof(*vc));
@@ -45,6 +54,11 @@ struct vmcore *vmcore_open(const char *path, bool use_mmap, struct err *e)
 		goto fail;
 	}
 	vc->file_size = (uint64_t)st.st_size;
+	if (is_flattened(vc->fd)) {
+		err_set(e, "%s: a flattened dump (-F output): rearrange it first with "
+			"makedumpfile -R DUMPFILE < %s", path, path);
+		goto fail;
+	}
 	if (vmcore_kdump_probe(vc, e)) {
 		if (vmcore_kdump_open(vc, e) < 0)
 			goto fail;
