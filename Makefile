@@ -11,6 +11,10 @@
 #   make check-sanitize   build with AddressSanitizer and UBSan into build-san/ and test it
 #   make fuzz             build the libFuzzer harnesses (clang) into build-fuzz/ and run
 #                         each for FUZZ_SECONDS (tests/fuzz/README)
+#   make dist             build/makedumpfile-VERSION.tar.gz (git archive of the tracked files)
+#   make deb              build/deb/makedumpfile_VERSION_ARCH.deb (debian/), checked by lintian
+#   make rpm              build/rpm/RPMS/ARCH/makedumpfile-VERSION-*.rpm (makedumpfile.spec)
+#   make check-kdump-tools  Debian 12 under QEMU: kdump-tools runs the .deb's binary (slow)
 
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
@@ -72,7 +76,7 @@ $(B)/makedumpfile: $(OBJS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(OBJS:.o=.d)
 
@@ -136,8 +140,38 @@ CAPTURES ?= ppc64le-6.1 i386-pae-6.1 i386-6.1 s390x-6.1 riscv64-6.12
 captures:
 	tests/capture/make-capture $(CAPTURES)
 
+check-kdump-tools: deb
+	tests/kdump-tools/run
+
+# Packages.  The version is the program's own (MDF_VERSION); the tarball
+# holds the tracked files as they are in the work tree (committed or not).
+VERSION := $(shell sed -n 's/^\#define MDF_VERSION[^"]*"\(.*\)"/\1/p' makedumpfile.h)
+TARBALL := build/makedumpfile-$(VERSION).tar.gz
+
+dist:
+	@mkdir -p build
+	tree=$$(git stash create) && git archive --prefix=makedumpfile-$(VERSION)/ -o $(TARBALL) $${tree:-HEAD}
+	@echo $(TARBALL)
+
+# dpkg-buildpackage writes next to the tree it builds: build/deb/.
+deb: dist
+	rm -rf build/deb && mkdir -p build/deb
+	tar -xzf $(TARBALL) -C build/deb
+	cd build/deb/makedumpfile-$(VERSION) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error build/deb/*.changes
+	@ls build/deb/*.deb
+
+# BuildRequires name Fedora's packages, which Debian's rpm database does
+# not know: --nodeps here, rpmbuild checks them on Fedora/RHEL.
+rpm: dist
+	rm -rf build/rpm && mkdir -p build/rpm/SOURCES
+	cp $(TARBALL) build/rpm/SOURCES/
+	rpmbuild --nodeps --define '_topdir $(CURDIR)/build/rpm' -ba makedumpfile.spec
+	@ls build/rpm/RPMS/*/*.rpm
+
 clean:
 	rm -f makedumpfile libmdf.a link-flags $(OBJS) $(OBJS:.o=.d)
-	rm -rf tests/bin build-san build-fuzz sample
+	rm -rf tests/bin build-san build-fuzz sample build
 
-.PHONY: all install demo check check-sanitize check-e2e bench captures clean fuzz fuzz-build
+.PHONY: all install demo check check-sanitize check-e2e bench captures clean fuzz fuzz-build \
+	dist deb rpm check-kdump-tools

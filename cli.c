@@ -367,7 +367,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 
 void cli_version(void)
 {
-	log_msg("%s: version %s (released on %s)\n", MDF_NAME, MDF_VERSION, MDF_RELEASE_DATE);
+	log_msg("%s: version %s (behaves as upstream makedumpfile %s)\n", MDF_NAME, MDF_VERSION,
+		MDF_UPSTREAM_VERSION);
 	log_msg("lzo\t%s\n", codec_built_in(CODEC_LZO) ? "enabled" : "disabled");
 	log_msg("snappy\t%s\n", codec_built_in(CODEC_SNAPPY) ? "enabled" : "disabled");
 	log_msg("zstd\t%s\n", codec_built_in(CODEC_ZSTD) ? "enabled" : "disabled");
@@ -378,7 +379,8 @@ void cli_debug_banner(int argc, char **argv)
 {
 	int i;
 
-	log_debug("%s: version %s (released on %s)\n", MDF_NAME, MDF_VERSION, MDF_RELEASE_DATE);
+	log_debug("%s: version %s (behaves as upstream makedumpfile %s)\n", MDF_NAME, MDF_VERSION,
+		  MDF_UPSTREAM_VERSION);
 	log_debug("command line: ");
 	for (i = 0; i < argc; i++)
 		log_debug("%s ", argv[i]);

@@ -42,12 +42,16 @@ double log_elapsed(void);
  * One step of work ("Copying data"): a line on stderr with the percentage
  * done, the time spent and the time left, redrawn at most once a second;
  * and a closing STEP line with its duration (in the report, as upstream).
+ * When stderr is not a terminal (serial console, journal, log file) the
+ * step is a few whole lines instead, one per quarter done, never a
+ * carriage return.
  */
 struct progress {
 	const char *name;
 	uint64_t total;
 	double started, last_drawn;
 	unsigned spin, calls;
+	uint64_t next_line;	/* off a terminal: the count of the next line */
 };
 void progress_begin(struct progress *p, const char *name, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);

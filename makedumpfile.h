@@ -10,8 +10,10 @@
 
 #include "compress.h"
 
-#define MDF_VERSION	"1.7.8"
-#define MDF_RELEASE_DATE "22 Nov 2026"
+/* This program's own version (the packages in debian/ and makedumpfile.spec carry it). */
+#define MDF_VERSION	"0.1.0"
+/* The upstream makedumpfile release whose behaviour and output it matches. */
+#define MDF_UPSTREAM_VERSION "1.7.8"
 #define MDF_NAME	"makedumpfile"
 
 /* Exit statuses, as upstream. */

@@ -6,6 +6,7 @@
  */
 #include "vmcore.h"
 #include "vmcore_format.h"
+#include "sink.h"
 
 #include <stdlib.h>
 
@@ -30,6 +31,14 @@ static const struct input_ops *probe_format(struct infile *f)
 	return NULL;
 }
 
+/* A -F stream is no dump yet: say how to make it one. */
+static bool is_flattened(struct infile *f)
+{
+	uint8_t sig[16];
+
+	return pread_full(f->fd, sig, sizeof(sig), 0) == 0 && sink_is_flattened(sig, sizeof(sig));
+}
+
 struct vmcore *vmcore_open(const char *path, bool use_mmap, struct err *e)
 {
 	struct vmcore *vc = calloc(1, sizeof(*vc));
@@ -44,7 +53,11 @@ struct vmcore *vmcore_open(const char *path, bool use_mmap, struct err *e)
 	}
 	vc->ops = probe_format(&vc->file);
 	if (!vc->ops) {
-		err_set(e, "%s: not an ELF file nor a kdump-compressed dump", path);
+		if (is_flattened(&vc->file))
+			err_set(e, "%s: a flattened dump (-F output): rearrange it first with makedumpfile -R DUMPFILE < %s",
+				path, path);
+		else
+			err_set(e, "%s: not an ELF file nor a kdump-compressed dump", path);
 		goto fail;
 	}
 	vc->fmt = vc->ops->open(&vc->file, &vc->d, e);
