@@ -1,10 +1,11 @@
 # tests/lib.sh - helpers for shell test cases (source it).
-# Environment from tests/run: MDF (the binary), MDF_FIXTURES, MDF_FIXCACHE, MDF_BIN, PYTHON.
+# Environment from tests/run: MDF (the binary), MDF_FIXTURES, MDF_FIXCACHE, MDF_CAPTURES, MDF_BIN, PYTHON.
 set -u
 : "${MDF_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${MDF:=$MDF_TOP/makedumpfile}"
 : "${MDF_FIXTURES:=$(cd "$MDF_TOP/../shared/fixtures" 2>/dev/null && pwd)}"
 : "${MDF_FIXCACHE:=/var/cache/mdf-fixtures}"
+: "${MDF_CAPTURES:=/var/cache/mdf-captures}"
 : "${MDF_BIN:=$MDF_TOP/tests/bin/.}"
 : "${PYTHON:=/usr/bin/python3}"
 : "${TMPDIR:=/tmp}"
@@ -39,6 +40,15 @@ fixture() {
 		zstd -q -f -d --long=31 "$FIX/vmcore.zst" -o "$VMCORE.tmp" && mv "$VMCORE.tmp" "$VMCORE" ||
 			skip "cannot decompress $FIX/vmcore.zst"
 	fi
+}
+
+# capture NAME: as fixture, but NAME may also be one of the crash dumps
+# tests/capture/make-capture caches in $MDF_CAPTURES (other arches).
+capture() {
+	local dir=$MDF_FIXTURES
+	[ -f "$dir/$1/vmcore.zst" ] || dir=$MDF_CAPTURES
+	[ -f "$dir/$1/vmcore.zst" ] || skip "capture $1 not found in $MDF_FIXTURES or $MDF_CAPTURES"
+	MDF_FIXTURES=$dir fixture "$1"
 }
 
 # The reference folder of a fixture (newest upstream available).
