@@ -58,10 +58,12 @@ static int read_entry(struct kview *kv, uint64_t pa, unsigned width, uint64_t *e
 
 /*
  * Without CONFIG_X86_PAE in the facts: a PAE swapper_pg_dir is a PDPT whose
- * kernel entry (index PAGE_OFFSET >> 30) is present with no flag but
- * present set; read as 2-level, those 8 bytes are user-space entries that
- * the kernel's own table keeps empty.
+ * kernel entry (index PAGE_OFFSET >> 30) is present, without the RW, US and
+ * PS bits a PDPT entry may not have and with a frame below 2^52; read as
+ * 2-level, those 8 bytes are user-space entries the kernel's table keeps
+ * empty.
  */
+#define PDPTE_MUST_BE_CLEAR	(UINT64_C(0xfff0000000000000) | 0x86)
 static bool guess_pae(struct kview *kv, const struct x86_state *st)
 {
 	uint64_t ent;
@@ -69,7 +71,7 @@ static bool guess_pae(struct kview *kv, const struct x86_state *st)
 
 	if (read_entry(kv, st->pgd_pa + 8 * (st->page_offset >> 30), 8, &ent, &e) < 0)
 		return false;
-	return (ent & ENTRY_PRESENT) && (ent & 0xfff) == ENTRY_PRESENT;
+	return (ent & ENTRY_PRESENT) && !(ent & PDPTE_MUST_BE_CLEAR);
 }
 
 static int x86_init(struct kview *kv, struct err *e)
