@@ -5,6 +5,7 @@
 #include "vmcoreinfo.h"
 #include "arch/arch.h"
 
+#include <gelf.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -36,7 +37,8 @@ static int load_facts(const struct kernel_needs *need, struct vmcore *vc, struct
 		int64_t delta = kf_or(&from_note, KF_KERNELOFFSET, 0) - written_with;
 
 		/* i386 KASLR relocates without writing KERNELOFFSET: _stext tells. */
-		if (!kf_have(&from_note, KF_KERNELOFFSET) && kf_have(&from_note, KF_SYM__stext) &&
+		if (vmcore_machine(vc) == EM_386 && !kf_have(&from_note, KF_KERNELOFFSET) &&
+		    kf_have(&from_note, KF_SYM__stext) &&
 		    kf_have(k, KF_SYM__stext))
 			delta = kf_val(&from_note, KF_SYM__stext) - kf_val(k, KF_SYM__stext);
 		kf_shift_symbols(k, delta);
