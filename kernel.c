@@ -5,6 +5,7 @@
 #include "vmcoreinfo.h"
 #include "arch/arch.h"
 
+#include <gelf.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@
  * Facts come from -x (DWARF) or -i (text) first, then the dump's own
  * VMCOREINFO note fills what they left absent.  Their symbols are moved by
  * the dump's KASLR offset (KERNELOFFSET), less any offset the -i text was
- * written with.  A given source must describe the dump's release.
+ * written with; a note without KERNELOFFSET (i386) gives the offset by its
+ * _stext.  A given source must describe the dump's release.
  */
 static int load_facts(const struct kernel_needs *need, struct vmcore *vc, struct kfacts *k,
 		      struct err *e)
@@ -32,8 +34,14 @@ static int load_facts(const struct kernel_needs *need, struct vmcore *vc, struct
 		return -1;
 	if (given) {
 		int64_t written_with = kf_or(k, KF_KERNELOFFSET, 0);
+		int64_t delta = kf_or(&from_note, KF_KERNELOFFSET, 0) - written_with;
 
-		kf_shift_symbols(k, kf_or(&from_note, KF_KERNELOFFSET, 0) - written_with);
+		/* i386 KASLR relocates without writing KERNELOFFSET: _stext tells. */
+		if (vmcore_machine(vc) == EM_386 && !kf_have(&from_note, KF_KERNELOFFSET) &&
+		    kf_have(&from_note, KF_SYM__stext) &&
+		    kf_have(k, KF_SYM__stext))
+			delta = kf_val(&from_note, KF_SYM__stext) - kf_val(k, KF_SYM__stext);
+		kf_shift_symbols(k, delta);
 		kf_take(k, &from_note, KF_KERNELOFFSET);
 		if (note && strcmp(kf_text(&from_note, KT_OSRELEASE), kf_text(k, KT_OSRELEASE)) != 0)
 			return err_set_code(e, ERR_RELEASE,

@@ -97,7 +97,9 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 		if (emit(w, &p.ph, false, e) < 0)
 			return -1;
 		p.ph.p_paddr += p.memsz;
-		p.ph.p_vaddr += p.memsz;
+		/* i386 highmem has no linear address (vaddr 0xffffffff): every piece keeps it, as upstream's */
+		if (s->vaddr != UINT32_MAX && s->vaddr != UINT64_MAX)
+			p.ph.p_vaddr += p.memsz;
 		p.memsz = p.filesz = size;
 		excluded = 0;
 	}

@@ -1,5 +1,5 @@
 # tests/lib.sh - helpers for shell test cases (source it).
-# Environment from tests/run: MDF (the binary), MDF_FIXTURES, MDF_FIXCACHE, MDF_BIN, PYTHON.
+# Environment from tests/run: MDF (the binary), MDF_FIXTURES, MDF_FIXCACHE, MDF_CAPTURES, MDF_BIN, PYTHON.
 set -u
 : "${MDF_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${MDF:=$MDF_TOP/makedumpfile}"
@@ -42,8 +42,14 @@ fixture() {
 	fi
 }
 
-# capture NAME: like fixture, for a capture made by tests/capture (MDF_CAPTURES).
-capture() { MDF_FIXTURES=$MDF_CAPTURES fixture "$1"; }
+# capture NAME: as fixture, but NAME may also be one of the crash dumps
+# tests/capture/make-capture caches in $MDF_CAPTURES (other arches).
+capture() {
+	local dir=$MDF_FIXTURES
+	[ -f "$dir/$1/vmcore.zst" ] || dir=$MDF_CAPTURES
+	[ -f "$dir/$1/vmcore.zst" ] || skip "capture $1 not found in $MDF_FIXTURES or $MDF_CAPTURES"
+	MDF_FIXTURES=$dir fixture "$1"
+}
 
 # The reference folder of a fixture (newest upstream available).
 fixture_ref() {

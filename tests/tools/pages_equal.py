@@ -23,6 +23,13 @@ import sys
 import kdumpfile
 
 
+def kdump_word(h, e):
+    """8 for the 64-bit header layout, 4 for a 32-bit writer's (4+4 byte
+    timestamp: block_size at 416 instead of 428)."""
+    bs, = struct.unpack_from(e + 'i', h, 428)
+    return 8 if 512 <= bs <= 1 << 20 and bs & (bs - 1) == 0 else 4
+
+
 def kdump_kept(path):
     with open(path, 'rb') as f:
         h = f.read(512)
@@ -30,12 +37,14 @@ def kdump_kept(path):
             return None
         be = not (1 <= struct.unpack_from('<i', h, 8)[0] <= 64)
         e = '>' if be else '<'
-        bs, sub, bb = struct.unpack_from(e + 'iiI', h, 428)
+        word = kdump_word(h, e)
+        bs, sub, bb = struct.unpack_from(e + 'iiI', h, 428 if word == 8 else 416)
         half = bb * bs // 2
         f.seek(bs)
         sh = f.read(104)
-        split, = struct.unpack_from(e + 'i', sh, 12)
-        lo, hi = struct.unpack_from(e + 'QQ', sh, 80) if split else (0, 1 << 64)
+        # 32-bit writers: 4-byte longs, 8-byte members aligned to 4
+        split, = struct.unpack_from(e + 'i', sh, 12 if word == 8 else 8)
+        lo, hi = struct.unpack_from(e + 'QQ', sh, 80 if word == 8 else 60) if split else (0, 1 << 64)
         f.seek((1 + sub) * bs + half)
         bm = f.read(half)
     kept = []
@@ -129,7 +138,8 @@ def main():
         with open(dump, 'rb') as f:
             h = f.read(512)
         if h[:8] == b'KDUMP   ':
-            marked = struct.unpack_from('<I', h, 424)[0] & 8
+            status_at = 424 if kdump_word(h, '<') == 8 else 412
+            marked = struct.unpack_from('<I', h, status_at)[0] & 8
         else:
             marked = struct.unpack_from('<I', h, 48 if h[4] == 2 else 36)[0] & 1
         if not marked:

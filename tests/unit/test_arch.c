@@ -130,6 +130,7 @@ static void test_vmlinux_page_size(void)
 	EQ("arm64 without the magic", arm64_image_page_size(1, false), 0);
 	EQ("arm64 without _text", arch_arm64.vmlinux_page_size(&none), 0);
 	EQ("x86_64 vmlinux", arch_x86_64.vmlinux_page_size(&none), 4096);
+	EQ("x86 (i386) vmlinux", arch_x86.vmlinux_page_size(&none), 4096);
 }
 
 static void test_table(void)
@@ -137,7 +138,9 @@ static void test_table(void)
 	EQ("arch_for_machine(EM_X86_64)", arch_for_machine(EM_X86_64) == &arch_x86_64, 1);
 	EQ("arch_for_machine(EM_AARCH64)", arch_for_machine(EM_AARCH64) == &arch_arm64, 1);
 	EQ("arch_for_machine(EM_PPC64)", arch_for_machine(21) == &arch_ppc64, 1);
-	EQ("arch_for_machine(EM_386)", arch_for_machine(3) == NULL, 1);
+	EQ("arch_for_machine(EM_386)", arch_for_machine(3) == &arch_x86, 1);
+	EQ("arch_for_machine(EM_SPARC): none", arch_for_machine(2) == NULL, 1);
+	EQ("x86 (i386) char is signed", arch_x86.char_is_signed, 1);
 	EQ("x86_64 char is signed", arch_x86_64.char_is_signed, 1);
 	EQ("arm64 char is unsigned", arch_arm64.char_is_signed, 0);
 	EQ("ppc64 char is unsigned", arch_ppc64.char_is_signed, 0);
