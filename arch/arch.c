@@ -39,3 +39,18 @@ void arch_fill_fallbacks(struct kview *kv)
 	fill_one(kv, KF_NUM_SECTION_SIZE_BITS, kv->arch->section_size_bits);
 	fill_one(kv, KF_NUM_MAX_PHYSMEM_BITS, kv->arch->max_physmem_bits);
 }
+
+unsigned arch_physmem_bits_from_roots(const struct kview *kv)
+{
+	const struct kfacts *k = &kv->k;
+	uint64_t sections;
+
+	if (!kf_have(k, KF_LEN_mem_section) || kf_or(k, KF_SIZE_mem_section, 0) <= 0 ||
+	    !kf_have(k, KF_NUM_SECTION_SIZE_BITS))
+		return 0;
+	sections = (uint64_t)kf_val(k, KF_LEN_mem_section) *
+		   (kv->page_size / (uint64_t)kf_val(k, KF_SIZE_mem_section));
+	if (!sections || (sections & (sections - 1)))
+		return 0;
+	return (unsigned)kf_val(k, KF_NUM_SECTION_SIZE_BITS) + (unsigned)__builtin_ctzll(sections);
+}

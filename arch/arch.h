@@ -72,5 +72,12 @@ const struct arch_ops *arch_for_machine(unsigned e_machine);
  * came from a fallback.
  */
 void arch_fill_fallbacks(struct kview *kv);
+/*
+ * For SPARSEMEM_EXTREME arches: LENGTH(mem_section) roots of
+ * PAGE_SIZE / SIZE(mem_section) sections cover 2^MAX_PHYSMEM_BITS bytes,
+ * so with SECTION_SIZE_BITS they say MAX_PHYSMEM_BITS exactly; 0 when the
+ * facts do not tell.
+ */
+unsigned arch_physmem_bits_from_roots(const struct kview *kv);
 
 #endif

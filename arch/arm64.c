@@ -217,18 +217,11 @@ static unsigned arm64_section_size_bits(const struct kview *kv)
  */
 static unsigned arm64_max_physmem_bits(const struct kview *kv)
 {
-	const struct kfacts *k = &kv->k;
-	uint64_t sections;
+	unsigned bits = arch_physmem_bits_from_roots(kv);
 
-	if (kf_have(k, KF_LEN_mem_section) && kf_or(k, KF_SIZE_mem_section, 0) > 0 &&
-	    kf_have(k, KF_NUM_SECTION_SIZE_BITS)) {
-		sections = (uint64_t)kf_val(k, KF_LEN_mem_section) *
-			   (kv->page_size / (uint64_t)kf_val(k, KF_SIZE_mem_section));
-		if (sections && !(sections & (sections - 1)))
-			return (unsigned)kf_val(k, KF_NUM_SECTION_SIZE_BITS) +
-			       (unsigned)__builtin_ctzll(sections);
-	}
-	return kf_or(k, KF_NUM_VA_BITS, 48) >= 52 ? 52 : 48;
+	if (bits)
+		return bits;
+	return kf_or(&kv->k, KF_NUM_VA_BITS, 48) >= 52 ? 52 : 48;
 }
 
 const struct arch_ops arch_arm64 = {
