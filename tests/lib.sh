@@ -64,3 +64,22 @@ expect_exit() {
 	local got=$?
 	[ "$got" -eq "$want" ] || { echo "exit $got, expected $want: $*"; sed 's/^/  stderr: /' "$T/err" | head -5; return 1; }
 }
+
+# upstream_root SUITE DARCH: Debian SUITE's makedumpfile for DARCH, for
+# upstream_run (tests/tools/upstream-root); returns 1 when it cannot be had.
+UP_ROOT= UP_DARCH=
+upstream_root() {
+	UP_ROOT=$(tests/tools/upstream-root "$1" "$2") || { UP_ROOT=; return 1; }
+	UP_DARCH=$2
+}
+# upstream_run ARGS...: run that makedumpfile: with its own ld.so on an
+# amd64 host, under qemu-user for other arches.
+upstream_run() {
+	local q
+	case $UP_DARCH in
+	amd64) "$UP_ROOT/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
+		--library-path "$UP_ROOT/usr/lib/x86_64-linux-gnu" "$UP_ROOT/usr/bin/makedumpfile" "$@"; return ;;
+	arm64) q=aarch64 ;; ppc64el) q=ppc64le ;; i386) q=i386 ;; *) q=$UP_DARCH ;;
+	esac
+	QEMU_LD_PREFIX=$UP_ROOT "qemu-$q-static" "$UP_ROOT/usr/bin/makedumpfile" "$@"
+}
