@@ -66,6 +66,25 @@ static void find_linear_map(struct kview *kv, struct arm64_state *st)
 	}
 }
 
+/*
+ * The kdump sub header's phys_base is arm64's PHYS_OFFSET (crash takes the
+ * start of RAM from it): the kernel's own value, else the lowest physical
+ * address the dump holds.
+ */
+static void find_phys_offset(struct kview *kv)
+{
+	size_t i;
+
+	if (kf_have(&kv->k, KF_NUM_PHYS_OFFSET)) {
+		kv->phys_base = (uint64_t)kf_val(&kv->k, KF_NUM_PHYS_OFFSET);
+		return;
+	}
+	kv->phys_base = vmcore_nsegs(kv->vc) ? UINT64_MAX : 0;
+	for (i = 0; i < vmcore_nsegs(kv->vc); i++)
+		if (vmcore_seg(kv->vc, i)->paddr < kv->phys_base)
+			kv->phys_base = vmcore_seg(kv->vc, i)->paddr;
+}
+
 static int arm64_init(struct kview *kv, struct err *e)
 {
 	struct arm64_state *st = calloc(1, sizeof(*st));
@@ -84,6 +103,7 @@ static int arm64_init(struct kview *kv, struct err *e)
 		st->have_kimage = true;
 	}
 	find_linear_map(kv, st);
+	find_phys_offset(kv);
 	if (st->have_kimage && kf_have(k, KF_SYM_swapper_pg_dir))
 		st->pgd_pa = kf_addr(k, KF_SYM_swapper_pg_dir) - st->kimage_voffset;
 	st->bits_per_level = kv->page_shift - 3;
