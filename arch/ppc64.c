@@ -136,12 +136,30 @@ static bool walks_like_radix(struct kview *kv, struct ppc64_state *st)
 	return walk(kv, va, &pa, &span, steps, &quiet) > 0 && pa == va - st->page_offset;
 }
 
+/*
+ * The vmemmap is backed by RAM the dump holds: a list of more chunks than
+ * fit in it does not end (a node pointing back into the list).
+ */
+static size_t vmemmap_chunks_bound(const struct kview *kv, uint64_t chunk)
+{
+	uint64_t ram = 0, n;
+	size_t i;
+
+	for (i = 0; i < vmcore_nsegs(kv->vc); i++) {
+		uint64_t m = vmcore_seg(kv->vc, i)->memsz;
+
+		ram = ram > UINT64_MAX - m ? UINT64_MAX : ram + m;
+	}
+	n = ram / chunk + 1;
+	return n < MAX_VMEMMAP_CHUNKS ? (size_t)n : MAX_VMEMMAP_CHUNKS;
+}
+
 static int read_vmemmap_list(struct kview *kv, struct ppc64_state *st, struct err *e)
 {
 	const struct kfacts *k = &kv->k;
 	uint64_t node, psize_va, shift_va;
 	uint32_t psize, shift;
-	size_t cap = 0;
+	size_t cap = 0, bound;
 
 	if (!kf_have(k, KF_SYM_vmemmap_list) || !kf_have(k, KF_SYM_mmu_vmemmap_psize) ||
 	    !kf_have(k, KF_SYM_mmu_psize_defs) || !kf_have(k, KF_OFF_vmemmap_backing_phys) ||
@@ -158,13 +176,15 @@ static int read_vmemmap_list(struct kview *kv, struct ppc64_state *st, struct er
 		return err_set(e, "%s: ppc64 vmemmap page shift %u is implausible",
 			       vmcore_path(kv->vc), shift);
 	st->vmemmap_chunk = UINT64_C(1) << shift;
+	bound = vmemmap_chunks_bound(kv, st->vmemmap_chunk);
 	if (kview_read_ptr(kv, kf_addr(k, KF_SYM_vmemmap_list), &node, e) < 0)
 		return -1;
 	while (node) {
 		struct vmemmap_chunk c;
 
-		if (st->nvmemmap == MAX_VMEMMAP_CHUNKS)
-			return err_set(e, "%s: ppc64 vmemmap_list does not end", vmcore_path(kv->vc));
+		if (st->nvmemmap == bound)
+			return err_set(e, "%s: ppc64 vmemmap_list does not end: more than %zu nodes of 0x%" PRIx64
+				       " bytes, more than the dump's RAM", vmcore_path(kv->vc), bound, st->vmemmap_chunk);
 		if (kview_read_ptr(kv, node + kf_val(k, KF_OFF_vmemmap_backing_phys), &c.phys, e) < 0 ||
 		    kview_read_ptr(kv, node + kf_val(k, KF_OFF_vmemmap_backing_virt_addr), &c.virt, e) < 0 ||
 		    kview_read_ptr(kv, node + kf_or(k, KF_OFF_vmemmap_backing_list, 0), &node, e) < 0)

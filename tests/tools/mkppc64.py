@@ -32,6 +32,10 @@ def main():
     ap.add_argument('--no-radix-key', action='store_true', help='leave NUMBER(RADIX_MMU) out')
     ap.add_argument('--wide-physmem', action='store_true',
                     help='NUMBER(MAX_PHYSMEM_BITS)=60, past vmalloc: only vmap_area_list bounds the linear map')
+    ap.add_argument('--vmemmap-loop', action='store_true',
+                    help='the vmemmap_list node points to itself (a list that never ends)')
+    ap.add_argument('--pt-loop', action='store_true',
+                    help='the PGD entry after the vmalloc one points to the PGD itself')
     a = ap.parse_args()
     e = '<' if a.endian == 'le' else '>'
     ps = a.page_size
@@ -50,7 +54,12 @@ def main():
         if lvl < 3:
             table = nxt
             shift -= bits[lvl + 1]
-    struct.pack_into(e + 'QQQ', mem, VMEMMAP_NODE, 0, VMEMMAP_PA, VMEMMAP_VA)
+    if a.pt_loop:
+        top = ps.bit_length() - 1 + sum(bits[1:])
+        idx = ((VMALLOC_VA >> top) + 1) & ((1 << bits[0]) - 1)
+        struct.pack_into('>Q', mem, PGD + 8 * idx, (1 << 63) | PGD | bits[1])
+    nxt = PAGE_OFFSET + VMEMMAP_NODE if a.vmemmap_loop else 0
+    struct.pack_into(e + 'QQQ', mem, VMEMMAP_NODE, nxt, VMEMMAP_PA, VMEMMAP_VA)
     struct.pack_into(e + 'i', mem, PSIZE, 3)
     struct.pack_into(e + 'I', mem, PSIZE_DEFS + 3 * 96, 24)
 
@@ -87,8 +96,10 @@ def main():
         f.write(mem)
     print('0x%x 0x%x' % (VMALLOC_VA + 0x18, VMALLOC_PA + 0x18))
     print('0x%x 0x%x' % (PAGE_OFFSET + 0x1234567, 0x1234567))
-    if a.mmu == 'hash':
+    if a.mmu == 'hash' and not a.vmemmap_loop:
         print('0x%x 0x%x' % (VMEMMAP_VA + 0xabcd8, VMEMMAP_PA + 0xabcd8))
+    if a.pt_loop:
+        print('0x%x loop' % (VMALLOC_VA + (1 << top) + 0x18))
 
 
 main()
