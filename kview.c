@@ -6,6 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A refiltered dump keeps its input's phys_base unless the arch knows better. */
+static uint64_t input_phys_base(const struct vmcore *vc)
+{
+	struct kdump_geometry g;
+
+	return vmcore_kdump_geometry(vc, &g) ? g.phys_base : 0;
+}
+
 int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 {
 	kv->vc = vc;
@@ -16,6 +24,7 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 	kv->kaslr_offset = (uint64_t)kf_or(&kv->k, KF_KERNELOFFSET, 0);
 	if (vmcore_set_page_size(vc, kv->page_size, e) < 0)
 		return -1;
+	kv->phys_base = input_phys_base(vc);
 	/* Without an arch only dump levels 0 and 1 work: callers check kv->arch. */
 	kv->arch = arch_for_machine(vmcore_machine(vc));
 	if (!kv->arch)

@@ -63,6 +63,7 @@ struct kdump_geometry {
 	bool split;
 	uint64_t split_start, split_end;
 	uint32_t status;
+	uint64_t phys_base;		/* its sub header's: a refiltered dump keeps it */
 };
 bool vmcore_kdump_geometry(const struct vmcore *vc, struct kdump_geometry *g);
 /* Number of NT_PRSTATUS notes: the dumped machine's CPUs. */

@@ -286,6 +286,7 @@ static bool kdump_geometry(const void *fmt, struct kdump_geometry *g)
 	g->split_start = kd->split ? kd->split_start : 0;
 	g->split_end = kd->split ? kd->split_end : kd->max_mapnr;
 	g->status = kd->status;
+	g->phys_base = kd->phys_base;
 	return true;
 }
 

@@ -69,7 +69,7 @@ static void find_linear_map(struct kview *kv, struct arm64_state *st)
 /*
  * The kdump sub header's phys_base is arm64's PHYS_OFFSET (crash takes the
  * start of RAM from it): the kernel's own value, else the lowest physical
- * address the dump holds.
+ * address an ELF dump holds (a refiltered dump keeps its input's).
  */
 static void find_phys_offset(struct kview *kv)
 {
@@ -79,6 +79,8 @@ static void find_phys_offset(struct kview *kv)
 		kv->phys_base = (uint64_t)kf_val(&kv->k, KF_NUM_PHYS_OFFSET);
 		return;
 	}
+	if (vmcore_kind(kv->vc) != VMCORE_ELF)
+		return;
 	kv->phys_base = vmcore_nsegs(kv->vc) ? UINT64_MAX : 0;
 	for (i = 0; i < vmcore_nsegs(kv->vc); i++)
 		if (vmcore_seg(kv->vc, i)->paddr < kv->phys_base)

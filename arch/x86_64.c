@@ -45,8 +45,7 @@ static int x86_64_find_phys_base(struct kview *kv)
 			return 0;
 		}
 	}
-	kv->phys_base = 0;
-	return 0;
+	return 0;	/* a refiltered dump keeps its input's */
 }
 
 /* The direct map's base: a RAM segment below the kernel map has vaddr = base + paddr. */
