@@ -148,16 +148,32 @@ int bm2_get(struct bm2_store *s, uint64_t start, uint64_t end, uint8_t *bm, stru
 
 int bm2_clear(struct bm2_store *s, uint64_t pfn, struct err *e)
 {
+	uint64_t out = s->a.out_off + pfn / 8;
 	uint8_t byte;
 
-	if (s->a.home != BM2_WORK_FILE)
-		return err_set(e, "the 2nd bitmap can be changed only in a work file");
-	if (read_work(s, pfn / 8, &byte, 1, e) < 0)
-		return -1;
+	switch (s->a.home) {
+	case BM2_WORK_FILE:
+		if (read_work(s, pfn / 8, &byte, 1, e) < 0)
+			return -1;
+		break;
+	case BM2_IN_OUTPUT:
+		if (sink_read(s->a.out, out, &byte, 1, e) < 0)
+			return -1;
+		break;
+	default:
+		return err_set(e, "the 2nd bitmap of %s was already sent and cannot change",
+			       sink_name(s->a.out));
+	}
 	if (!(byte & (1u << (pfn & 7))))
 		return 0;
 	byte &= (uint8_t)~(1u << (pfn & 7));
-	return write_work(s, pfn / 8, &byte, 1, e) < 0 ? -1 : 1;
+	if (s->a.home == BM2_WORK_FILE && write_work(s, pfn / 8, &byte, 1, e) < 0)
+		return -1;
+	/* The output's copy: the store itself, or written at put time already. */
+	if (s->a.out_off != BM2_NO_OFFSET && (s->a.home == BM2_IN_OUTPUT || !s->a.defer_publish) &&
+	    sink_write(s->a.out, out, &byte, 1, e) < 0)
+		return -1;
+	return 1;
 }
 
 int bm2_publish(struct bm2_store *s, uint8_t *buf, struct err *e)

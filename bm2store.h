@@ -46,7 +46,10 @@ void bm2_close(struct bm2_store *s);
 int bm2_put(struct bm2_store *s, uint64_t start, uint64_t end, const uint8_t *bm,
 	    struct err *e);
 int bm2_get(struct bm2_store *s, uint64_t start, uint64_t end, uint8_t *bm, struct err *e);
-/* Clear one pfn (a work file only): 1 when it was set, 0 when not, -1 on error. */
+/*
+ * Clear one pfn, in the store and in the output's copy: 1 when it was set,
+ * 0 when not, -1 on error (a rebuilt bitmap was sent already: it cannot).
+ */
 int bm2_clear(struct bm2_store *s, uint64_t pfn, struct err *e);
 /* Copy the whole bitmap to out_off (after -e). */
 int bm2_publish(struct bm2_store *s, uint8_t *buf, struct err *e);

@@ -7,6 +7,8 @@
 #include "page.h"
 #include "window.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +225,28 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
 				return -1;
 	}
 	return 0;
+}
+
+int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e)
+{
+	struct err why = { 0 };
+
+	/* A stream's bitmap went out before its pages: it cannot lose one now. */
+	if (e->code != ERR_UNREADABLE || !sink_rewritable(r->sink) || bm2_clear(r->bm2, pfn, &why) < 0)
+		return -1;
+	if (!r->unreadable++) {
+		r->first_unreadable = pfn;
+		snprintf(r->unreadable_why, sizeof(r->unreadable_why), "%s", e->msg);
+	}
+	*e = (struct err){ 0 };
+	return 0;
+}
+
+void dump_warn_unreadable(const struct dump_run *r)
+{
+	if (r->unreadable)
+		log_msg("WARNING: %" PRIu64 " page(s) could not be read and are not in the dump (first: pfn=0x%" PRIx64 "; %s).\n",
+			r->unreadable, r->first_unreadable, r->unreadable_why);
 }
 
 int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e)

@@ -45,6 +45,9 @@ struct dump_run {
 	uint64_t num_dumpable;		/* set bits of the 2nd bitmap in [part_start, part_end) */
 	uint64_t num_written;
 	bool incomplete;		/* the output ran out of space (or -L): saved part only */
+	uint64_t unreadable;		/* kept pages whose data could not be read: left out */
+	uint64_t first_unreadable;	/* the pfn of the first */
+	char unreadable_why[512];	/* and why */
 };
 
 /* Start a run: the filter and the window buffer.  counts is added to, never reset. */
@@ -71,6 +74,15 @@ int dump_filter_pass(struct dump_run *r, uint64_t bm1_off, struct err *e);
 /* The page pass: call fn for every pfn of [part_start, part_end) in the 2nd bitmap, in order. */
 typedef int (*dump_page_fn)(void *ctx, uint64_t pfn, struct err *e);
 int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct err *e);
+/*
+ * The data of kept page pfn could not be read (e->code ERR_UNREADABLE): a
+ * bad sector costs that page, not the dump.  Leaves it out of the 2nd
+ * bitmap (readers see it as not saved), clears e and returns 0; -1 with e
+ * as it was when the page cannot be left out (a stream's bitmap is sent).
+ */
+int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e);
+/* One warning line when pages were left out so. */
+void dump_warn_unreadable(const struct dump_run *r);
 /* Is pfn in the 2nd bitmap?  For walks in ascending pfn order (ELF). */
 int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e);
 /*

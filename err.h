@@ -16,6 +16,7 @@ enum err_code {
 	ERR_NOSPC,	/* output device full or size cap hit: retry / incomplete */
 	ERR_RELEASE,	/* vmlinux release differs from the dump: exit status 2 */
 	ERR_STOPPED,	/* SIGTERM/SIGINT: finish the saved part as incomplete, no retry */
+	ERR_UNREADABLE,	/* input bytes that cannot be read (EIO, SIGBUS): that page is lost */
 };
 
 

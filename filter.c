@@ -23,6 +23,7 @@ struct filter {
 	struct carry carry;
 	uint8_t *batch;		/* (BATCH_PAGES + 1) struct pages */
 	uint64_t first_bad_pfn, first_bad_order;
+	uint64_t first_unreadable_pfn;
 };
 
 struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
@@ -91,6 +92,9 @@ void filter_end_pass(struct filter *f)
 		log_msg("WARNING: %" PRIu64 " page(s) marked free had an invalid buddy order and were kept (first: pfn=0x%" PRIx64 ", order=%" PRIu64 ", max order=%u).\n",
 			f->counts->bad_order, f->first_bad_pfn, f->first_bad_order,
 			f->rules.max_order);
+	if (f->counting && f->counts->unreadable)
+		log_msg("WARNING: the struct pages of %" PRIu64 " page(s) could not be read; those pages were kept (first: pfn=0x%" PRIx64 ").\n",
+			f->counts->unreadable, f->first_unreadable_pfn);
 }
 
 static void count(struct filter *f, enum page_class cls, uint64_t n)
@@ -185,8 +189,8 @@ static uint64_t scan_run(struct filter *f, uint64_t start, uint64_t end, uint8_t
 			if (!bm_test(bm, p - start))
 				continue;
 			if (partial && bad[i]) {
-				if (f->counting)
-					f->counts->unreadable++;
+				if (f->counting && !f->counts->unreadable++)
+					f->first_unreadable_pfn = p;
 				continue;
 			}
 			pagerules_decode(&f->rules, page, next, p, &v);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -98,13 +100,83 @@ static int read_window(struct infile *f, uint64_t base, size_t span, struct err 
 			return err_set(e, "%s: out of memory for the read window", f->path);
 	}
 	f->win_len = 0;
-	if (pread_full(f->fd, f->buf, span, base) < 0)
-		return err_errno(e, errno, "%s: read at offset 0x%llx", f->path,
-				 (unsigned long long)base);
+	if (pread_full(f->fd, f->buf, span, base) < 0) {
+		int saved = errno;
+
+		err_errno(e, saved, "%s: read at offset 0x%llx", f->path, (unsigned long long)base);
+		errno = saved;	/* the caller tells EIO from the rest */
+		return -1;
+	}
 	f->win_ptr = f->buf;
 	f->win_off = base;
 	f->win_len = span;
 	return 0;
+}
+
+/*
+ * A mapped page whose file data cannot be read raises SIGBUS when touched.
+ * The bytes a caller asks for are touched here first, one per page, with
+ * the handler armed: a fault comes back as "unreadable" instead of killing
+ * the run.  Only the thread that reads the input touches the mapping.
+ */
+static __thread sigjmp_buf *volatile probe_env;	/* volatile: set before the touch */
+
+static void on_sigbus(int sig)
+{
+	if (probe_env)
+		siglongjmp(*probe_env, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Touch one byte of each page of [p, p+len). */
+static void touch_pages(const uint8_t *p, size_t len, uint64_t page)
+{
+	const uint8_t *q;
+
+	for (q = p; q < p + len; q += page - ((uintptr_t)q & (page - 1)))
+		(void)*(volatile const uint8_t *)q;
+}
+
+static bool mapped_range_readable(const struct infile *f, const uint8_t *p, size_t len)
+{
+	static bool armed;
+	sigjmp_buf env;
+	const uint8_t *volatile vp = p;	/* live across sigsetjmp */
+	volatile size_t vlen = len;
+
+	if (!armed) {
+		struct sigaction sa = { .sa_handler = on_sigbus, .sa_flags = SA_NODEFER };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+		armed = true;
+	}
+	if (sigsetjmp(env, 0)) {
+		probe_env = NULL;
+		return false;
+	}
+	probe_env = &env;
+	touch_pages(vp, vlen, f->map_align);
+	probe_env = NULL;
+	return true;
+}
+
+static const uint8_t *unreadable(struct infile *f, uint64_t off, size_t len, struct err *e)
+{
+	err_set_code(e, ERR_UNREADABLE, "%s: 0x%zx bytes at offset 0x%llx cannot be read: %s",
+		     f->path, len, (unsigned long long)off, strerror(EIO));
+	return NULL;
+}
+
+/* The window holds [off, off+len): a pointer to it, when its bytes can be read. */
+static const uint8_t *in_window(struct infile *f, uint64_t off, size_t len, struct err *e)
+{
+	const uint8_t *p = f->win_ptr + (off - f->win_off);
+
+	if (f->map && !mapped_range_readable(f, p, len))
+		return unreadable(f, off, len, e);
+	return p;
 }
 
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e)
@@ -113,7 +185,7 @@ const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct 
 	size_t span;
 
 	if (f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len)
-		return f->win_ptr + (off - f->win_off);
+		return in_window(f, off, len, e);
 	base = off & ~(uint64_t)(INFILE_WINDOW_SIZE - 1);
 	span = INFILE_WINDOW_SIZE;
 	if (off + len > base + span)	/* straddles: start the window at off */
@@ -127,10 +199,13 @@ const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct 
 	}
 	if (f->use_mmap) {
 		if (map_window(f, base, span))
-			return f->win_ptr + (off - base);
+			return in_window(f, off, len, e);
 		f->use_mmap = false;	/* not mmap-able (old kernel): read instead */
 	}
-	if (read_window(f, base, span, e) < 0)
-		return NULL;
-	return f->win_ptr + (off - base);
+	if (read_window(f, base, span, e) == 0)
+		return in_window(f, off, len, e);
+	/* A bad sector costs the bytes asked for, not the whole window. */
+	if (errno != EIO || read_window(f, off, len, e) < 0)
+		return errno == EIO ? unreadable(f, off, len, e) : NULL;
+	return in_window(f, off, len, e);
 }

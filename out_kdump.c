@@ -257,7 +257,9 @@ static int push_page(void *ctx, uint64_t pfn, struct err *e)
 	struct kdump_out *w = ctx;
 	const uint8_t *page = vmcore_page(w->r->kn->vc, pfn, e);
 
-	return page ? pagepipe_push(w->pp, pfn, page, e) : -1;
+	if (!page)
+		return dump_skip_unreadable(w->r, pfn, e);
+	return pagepipe_push(w->pp, pfn, page, e);
 }
 
 /* Dump level 1: the one zero page every zero page's descriptor points to. */
@@ -290,6 +292,7 @@ static int write_pages(struct kdump_out *w, struct err *e)
 	    pagepipe_flush(w->pp, e) < 0 || flush_pd(w, e) < 0)
 		goto out;
 	progress_end(&w->pr);
+	dump_warn_unreadable(w->r);
 	rc = 0;
 out:
 	pagepipe_free(w->pp);

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# A bad sector costs a page, not the dump.  An LD_PRELOAD shim
+# (tests/tools/eio_shim.c) makes byte ranges of the x86_64 6.1 capture
+# unreadable: pread() fails with EIO there, and mapped pages raise SIGBUS,
+# as a failing disk or region of /proc/vmcore does.
+#   * page data: -l -d 31, read through mmap and through pread
+#     (--non-mmap), and each part of --split 2: exit 0, one warning giving
+#     the count and the first pfn, the dump holds upstream 1.7.8's pages
+#     except the unreadable ones, every held page reads back equal;
+#   * struct pages (mem_map): the pages they describe are kept (never
+#     exclude what cannot be classified), with one warning, and the page
+#     holding them is lost like any other unreadable page;
+#   * the notes: fatal, one line naming the file.
+. "$(dirname "$0")/../lib.sh"
+fixture x86_64-6.1
+ref=$(fixture_ref)/d31.bitmap2
+command -v cc >/dev/null || { lack "a C compiler for the shim"; finish; }
+cc -O1 -shared -fPIC -o "$T/eio.so" tests/tools/eio_shim.c -ldl || { echo "shim build failed"; exit 99; }
+# bad RANGES ARGS...: our program with RANGES of the vmcore unreadable
+# (a sanitizer runtime must come first in the preload list)
+preload="$(ldd "$MDF" | awk '/lib(a|ub)san/ { printf "%s ", $3 }')$T/eio.so"
+bad() { local r=$1; shift; MDF_EIO_FILE=$VMCORE MDF_EIO_RANGES=$r LD_PRELOAD=$preload "$MDF" "$@"; }
+# file offset of physical address PA, and PA of the struct page of PFN
+offset_of() {
+	$PYTHON - "$VMCORE" "$1" <<-'PY'
+		import struct, sys
+		f = open(sys.argv[1], 'rb'); pa = int(sys.argv[2], 0)
+		h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
+		for i in range(n):
+		    f.seek(phoff + 56 * i)
+		    t, _, off, va, p, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
+		    if t == 1 and p <= pa < p + fs:
+		        print(hex(off + pa - p)); break
+	PY
+}
+# without_pfns BITMAP OUT PFN...: BITMAP with those bits cleared
+without_pfns() {
+	$PYTHON - "$@" <<-'PY'
+		import sys
+		bm = bytearray(open(sys.argv[1], 'rb').read())
+		for p in sys.argv[3:]:
+		    p = int(p, 0); bm[p // 8] &= ~(1 << (p % 8)) & 0xff
+		open(sys.argv[2], 'wb').write(bm)
+	PY
+}
+# with_pfns BITMAP OUT FIRST COUNT: BITMAP with those bits set, but for
+# all-zero pages (-d 31 leaves those out by their bytes, whatever the struct page)
+with_pfns() {
+	$PYTHON - "$VMCORE" "$@" <<-'PY'
+		import struct, sys
+		f = open(sys.argv[1], 'rb')
+		h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
+		segs = []
+		for i in range(n):
+		    f.seek(phoff + 56 * i)
+		    t, _, off, va, pa, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
+		    if t == 1: segs.append((pa, off, fs))
+		def zero(p):
+		    for pa, off, fs in segs:
+		        if pa <= p * 4096 < pa + fs:
+		            f.seek(off + p * 4096 - pa); return not any(f.read(4096))
+		    return True
+		bm = bytearray(open(sys.argv[2], 'rb').read()); a = int(sys.argv[4], 0)
+		for p in range(a, a + int(sys.argv[5])):
+		    if not zero(p):
+		        bm[p // 8] |= 1 << (p % 8)
+		open(sys.argv[3], 'wb').write(bm)
+	PY
+}
+
+# 1. page data: three kept pages, pfns 0x2c2f-0x2c31 (kept at -d 31 by upstream)
+off=$(offset_of 0x2c2f000)
+[ -n "$off" ] || { echo "pfn 0x2c2f is not in the dump"; exit 99; }
+without_pfns "$ref" "$T/ref-bad" 0x2c2f 0x2c30 0x2c31
+for how in mmap --non-mmap; do
+	opt=$how; [ $how = mmap ] && opt=
+	rm -f "$T/d"
+	check "page data unreadable ($how): exit 0" expect_exit 0 bad "$off+0x3000" $opt -l -d 31 "$VMCORE" "$T/d"
+	check "... one warning with the count and the first pfn" \
+		test "$(grep -c "WARNING: 3 page(s) could not be read and are not in the dump (first: pfn=0x2c2f; $VMCORE: .*Input/output error)" "$T/out" "$T/err" | awk -F: '{ s += $2 } END { print s }')" = 1
+	check "... upstream's pages but those, all equal to the input" \
+		$PYTHON tests/tools/pages_equal.py "$T/d" "$VMCORE" --ref "$T/ref-bad"
+done
+rm -f "$T/p1" "$T/p2" "$T/joined"
+check "page data unreadable, --split 2: exit 0" \
+	expect_exit 0 bad "$off+0x3000" --split --splitblock-size 65536 -l -d 31 "$VMCORE" "$T/p1" "$T/p2"
+"$MDF" --reassemble "$T/p1" "$T/p2" "$T/joined" >/dev/null 2>&1 || fail "reassemble the parts"
+check "... the parts hold upstream's pages but those" \
+	$PYTHON tests/tools/pages_equal.py "$T/joined" "$VMCORE" --ref "$T/ref-bad"
+
+# 2. struct pages: one page of mem_map (64 struct pages) describing 64
+# pages upstream leaves out (the first such run from pfn 0x8000 on)
+read -r pfn root < <($PYTHON - "$VMCORE" "$FIX/vmcoreinfo.txt" "$ref" <<-'PY'
+	# the struct page's virtual address: mem_section (SPARSEMEM_EXTREME) -> section_mem_map
+	import struct, sys
+	info = dict(l.split('=', 1) for l in open(sys.argv[2]).read().split('\n') if '=' in l)
+	f = open(sys.argv[1], 'rb'); bm = open(sys.argv[3], 'rb').read()
+	pfn = next(p for p in range(0x8000, len(bm) * 8, 64) if not any(bm[p // 8:(p + 64) // 8]))
+	h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
+	segs = []
+	for i in range(n):
+	    f.seek(phoff + 56 * i)
+	    t, _, off, va, pa, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
+	    if t == 1: segs.append((va, off, fs))
+	def rd(va, n):
+	    for v, off, fs in segs:
+	        if v <= va < v + fs:
+	            f.seek(off + va - v); return f.read(n)
+	    raise SystemExit('va %x not in the dump' % va)
+	sect = pfn >> (int(info['NUMBER(SECTION_SIZE_BITS)']) - 12)
+	per_root = 4096 // int(info['SIZE(mem_section)'])
+	roots = int(info['SYMBOL(mem_section)'], 16)
+	r, = struct.unpack('<Q', rd(roots + 8 * (sect // per_root), 8))
+	m, = struct.unpack('<Q', rd(r + int(info['SIZE(mem_section)']) * (sect % per_root), 8))
+	print(hex(pfn), hex((m & ~0x1f) + pfn * int(info['SIZE(page)'])))
+	PY
+)
+rm -f "$T/v"
+pa=$("$MDF" --vtop "$root" -d 1 "$VMCORE" "$T/v" 2>/dev/null | awk '/^VIRTUAL/ { getline; print "0x" $2 }')
+moff=$(offset_of "${pa:-0}")
+if [ -n "$moff" ]; then
+	with_pfns "$ref" "$T/ref-kept" $pfn 64
+	# the page holding those struct pages is unreadable too: lost
+	without_pfns "$T/ref-kept" "$T/ref-kept" $((pa >> 12))
+	rm -f "$T/d"
+	check "struct pages unreadable: exit 0" expect_exit 0 bad "$moff+0x1000" -l -d 31 "$VMCORE" "$T/d"
+	check "... one warning" grep -q "WARNING: the struct pages of 64 page(s) could not be read; those pages were kept (first: pfn=$pfn)" "$T/out" "$T/err"
+	check "... and the page holding them is lost" grep -q "WARNING: 1 page(s) could not be read .*first: pfn=$(printf '0x%x' $((pa >> 12)))" "$T/out" "$T/err"
+	check "... the 64 pages they describe are kept (but all-zero ones), the rest as upstream" \
+		$PYTHON tests/tools/pages_equal.py "$T/d" "$VMCORE" --ref "$T/ref-kept"
+else
+	fail "struct page of pfn $pfn: no file offset (vtop of $root gave '${pa:-nothing}')"
+fi
+
+# 3. the notes: nothing can be done without them
+noff=$($PYTHON -c "
+import struct; f = open('$VMCORE', 'rb'); h = f.read(64)
+phoff, = struct.unpack_from('<Q', h, 32); f.seek(phoff); print(hex(struct.unpack('<IIQ', f.read(16))[2]))")
+rm -f "$T/d"
+check "notes unreadable: exit 1" expect_exit 1 bad "$noff+0x10" -l -d 31 "$VMCORE" "$T/d"
+check "... one line naming the file" grep -q "^makedumpfile: $VMCORE: .*Input/output error" "$T/err"
+check "... no output left" test ! -e "$T/d"
+finish
