@@ -56,6 +56,10 @@ static int exclude_zero_pages(struct dump_run *r, uint64_t start, uint64_t end, 
 	     i = bm_next_set(bm, i + 1, end - start)) {
 		const uint8_t *page = vmcore_page(r->kn->vc, start + i, e);
 
+		if (!page && e->code == ERR_UNREADABLE) {
+			*e = (struct err){ 0 };	/* not known to be zero: the writer leaves it out */
+			continue;
+		}
 		if (!page)
 			return -1;
 		if (page_is_zero(page, ps)) {
@@ -67,12 +71,40 @@ static int exclude_zero_pages(struct dump_run *r, uint64_t start, uint64_t end, 
 	return 0;
 }
 
+/*
+ * Kept pages whose data cannot be read leave the bitmap (a stream's goes
+ * out before its pages); counted once, in the counting pass.
+ */
+static int exclude_unreadable_pages(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
+				    bool count, struct err *e)
+{
+	uint64_t i;
+
+	for (i = bm_next_set(bm, 0, end - start); i < end - start;
+	     i = bm_next_set(bm, i + 1, end - start)) {
+		struct err why = { 0 };
+
+		if (vmcore_page(r->kn->vc, start + i, &why))
+			continue;
+		if (why.code != ERR_UNREADABLE) {
+			*e = why;
+			return -1;
+		}
+		bm_clear(bm, i);
+		if (count)
+			dump_note_unreadable(r, start + i, &why);
+	}
+	return 0;
+}
+
 /* The 2nd bitmap of one window, from the dump and the filter. */
 static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
 			bool count, struct err *e)
 {
 	if (vmcore_window_bits(r->kn->vc, start, end, bm, true, e) < 0 ||
 	    filter_window(r->filter, start, end, bm, e) < 0)
+		return -1;
+	if (r->plan->unreadable_in_bitmap && exclude_unreadable_pages(r, start, end, bm, count, e) < 0)
 		return -1;
 	if (r->plan->exclude_zero_in_bitmap)
 		return exclude_zero_pages(r, start, end, bm, count, e);
@@ -227,6 +259,14 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
 	return 0;
 }
 
+void dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why)
+{
+	if (!r->unreadable++) {
+		r->first_unreadable = pfn;
+		snprintf(r->unreadable_why, sizeof(r->unreadable_why), "%s", why->msg);
+	}
+}
+
 int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e)
 {
 	struct err why = { 0 };
@@ -234,10 +274,7 @@ int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e)
 	/* A stream's bitmap went out before its pages: it cannot lose one now. */
 	if (e->code != ERR_UNREADABLE || !sink_rewritable(r->sink) || bm2_clear(r->bm2, pfn, &why) < 0)
 		return -1;
-	if (!r->unreadable++) {
-		r->first_unreadable = pfn;
-		snprintf(r->unreadable_why, sizeof(r->unreadable_why), "%s", e->msg);
-	}
+	dump_note_unreadable(r, pfn, e);
 	*e = (struct err){ 0 };
 	return 0;
 }

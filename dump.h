@@ -81,6 +81,8 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
  * as it was when the page cannot be left out (a stream's bitmap is sent).
  */
 int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e);
+/* Count pfn as left out for being unreadable (why: the read's error). */
+void dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why);
 /* One warning line when pages were left out so. */
 void dump_warn_unreadable(const struct dump_run *r);
 /* Is pfn in the 2nd bitmap?  For walks in ascending pfn order (ELF). */

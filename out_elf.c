@@ -9,6 +9,8 @@
 
 /* A run of this many excluded pages ends a segment; shorter gaps are written. */
 #define PFN_EXCLUDED 256
+/* Unreadable pages an ELF dump can do without: beyond, the input is lost. */
+#define MAX_UNREADABLE (1u << 16)
 
 struct elf_writer {
 	struct dump_run *r;
@@ -25,6 +27,14 @@ struct elf_writer {
 	uint64_t elf_excluded;
 	uint8_t *copybuf;
 	uint64_t durable, fix_pos;	/* out of space: what reached the file */
+	/*
+	 * The pages whose data cannot be read, found by the first walk (the
+	 * headers are written before the data): every later walk cuts the
+	 * segments at the same places.
+	 */
+	uint64_t *bad;
+	size_t nbad, bad_cap;
+	bool bad_known;
 };
 
 /* One output PT_LOAD being grown along an input segment. */
@@ -36,10 +46,71 @@ struct piece {
 /* last: the piece that ends the input segment (upstream gives it an offset even when empty). */
 typedef int (*load_fn)(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e);
 
+static bool listed_bad(const struct elf_writer *w, uint64_t pfn)
+{
+	size_t lo = 0, hi = w->nbad;
+
+	while (lo < hi) {	/* found in ascending pfn order: sorted */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->bad[mid] == pfn)
+			return true;
+		if (w->bad[mid] < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* 1 when the data of pfn cannot be read (a bad sector costs that page), 0 when it can, -1 on error. */
+static int page_unreadable(struct elf_writer *w, uint64_t pfn, struct err *e)
+{
+	struct err why = { 0 };
+
+	if (w->bad_known)
+		return listed_bad(w, pfn);
+	if (vmcore_page(w->r->kn->vc, pfn, &why))
+		return 0;
+	if (why.code != ERR_UNREADABLE) {
+		*e = why;
+		return -1;
+	}
+	if (w->nbad && w->bad[w->nbad - 1] == pfn)
+		return 1;	/* asked again for a gap */
+	if (w->nbad == MAX_UNREADABLE)
+		return err_set(e, "%s: more than %u pages cannot be read", vmcore_path(w->r->kn->vc),
+			       MAX_UNREADABLE);
+	if (w->nbad == w->bad_cap) {
+		size_t cap = w->bad_cap ? 2 * w->bad_cap : 64;
+		uint64_t *n = realloc(w->bad, cap * sizeof(*n));
+
+		if (!n)
+			return err_set(e, "out of memory");
+		w->bad = n;
+		w->bad_cap = cap;
+	}
+	w->bad[w->nbad++] = pfn;
+	dump_note_unreadable(w->r, pfn, &why);
+	return 1;
+}
+
+/* 1 when a page of the gap [pfn, pfn+n) (written as filler) cannot be read. */
+static int gap_unreadable(struct elf_writer *w, uint64_t pfn, uint64_t n, struct err *e)
+{
+	int rc = 0;
+
+	for (; n && !rc; pfn++, n--)
+		rc = page_unreadable(w, pfn, e);
+	return rc;
+}
+
 /*
  * Walk one input segment and cut it into output PT_LOADs as upstream does:
  * a run of PFN_EXCLUDED or more excluded pages ends a piece (as its
  * memory-only tail); shorter runs stay in the file with their contents.
+ * A page that cannot be read ends a piece whatever the gap: it is never
+ * in the file.
  */
 static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn emit,
 		       struct err *e)
@@ -47,6 +118,7 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 	uint64_t ps = w->r->kn->kv.page_size;
 	uint64_t pfn = s->paddr / ps, pfn_end = (s->paddr + s->memsz) / ps;
 	uint64_t head = ps - s->paddr % ps, tail = (s->paddr + s->memsz) % ps, excluded = 0;
+	bool hard = false;	/* the gap holds an unreadable page: it must end the piece */
 	struct piece p;
 
 	memset(&p, 0, sizeof(p));
@@ -79,17 +151,32 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 
 		if (dump_is_kept(w->r, pfn, &keep, e) < 0)
 			return -1;
+		if (keep && size == ps) {
+			int bad = page_unreadable(w, pfn, e);
+
+			if (bad < 0)
+				return -1;
+			keep = !bad;
+			hard |= bad;
+		}
 		if (!keep) {
 			excluded++;
 			p.memsz += size;
 			continue;
 		}
-		if (excluded < PFN_EXCLUDED) {
-			p.filesz += ps * excluded + size;
-			p.memsz += size;
-			excluded = 0;
-			continue;
+		if (excluded < PFN_EXCLUDED && !hard) {
+			int bad = excluded ? gap_unreadable(w, pfn - excluded, excluded, e) : 0;
+
+			if (bad < 0)
+				return -1;
+			if (!bad) {
+				p.filesz += ps * excluded + size;
+				p.memsz += size;
+				excluded = 0;
+				continue;
+			}
 		}
+		hard = false;
 		/* A long gap: close the piece before it, start a new one here. */
 		w->elf_excluded += excluded;
 		p.ph.p_memsz = p.memsz;
@@ -292,6 +379,7 @@ static int plan(struct elf_writer *w, struct err *e)
 	for (i = 0; i < vmcore_nsegs(vc); i++)
 		if (cut_segment(w, vmcore_seg(vc, i), count_load, e) < 0)
 			return -1;
+	w->bad_known = true;
 	w->extended = 1 + w->nloads >= PN_XNUM;
 	if (w->extended && w->cls != ELFCLASS64)
 		return err_set(e, "%llu program headers do not fit an ELF32 dump",
@@ -333,6 +421,7 @@ static int write_loads(struct elf_writer *w, struct err *e)
 	if (sink_stream_flush(&w->data, e) < 0)
 		return -1;
 	progress_end(&pr);
+	dump_warn_unreadable(w->r);
 	return 0;
 }
 
@@ -375,5 +464,6 @@ out:
 	*elf_excluded = w.elf_excluded;
 	sink_stream_free(&w.data);
 	free(w.copybuf);
+	free(w.bad);
 	return rc;
 }

@@ -41,6 +41,7 @@ int plan_dump(struct dump_plan *p, const struct options *o, const struct kernel 
 	p->bm2_home = bm2_home_for(o);
 	p->work_dir = o->work_dir;
 	p->exclude_zero_in_bitmap = o->elf && (p->dump_level & DL_ZERO);
+	p->unreadable_in_bitmap = o->flatten && !o->elf;
 	p->exclude_vmemmap = o->exclude_vmemmap;
 	if (o->split) {
 		p->nparts = o->num_outputs;

@@ -42,6 +42,8 @@ struct dump_plan {
 	enum bm2_home bm2_home;
 	const char *work_dir;		/* --work-dir, or NULL */
 	bool exclude_zero_in_bitmap;	/* ELF at -d 1, --mem-usage: zero pages leave the bitmap */
+	bool unreadable_in_bitmap;	/* a kdump stream (-F) sends its bitmap before its pages:
+					 * pages that cannot be read leave the bitmap first */
 	bool exclude_vmemmap;		/* -e */
 	int nparts;			/* --split: the number of files, else 0 */
 	uint64_t split_block_pfns;	/* --split: parts are cut on this grid */

@@ -7,6 +7,9 @@
 #     (--non-mmap), and each part of --split 2: exit 0, one warning giving
 #     the count and the first pfn, the dump holds upstream 1.7.8's pages
 #     except the unreadable ones, every held page reads back equal;
+#   * -F (a stream: its bitmap goes out first), through mmap and pread: the same;
+#   * -E, through mmap and pread: the same, each unreadable page ending a
+#     PT_LOAD (the short gaps next to it too), never file bytes;
 #   * struct pages (mem_map): the pages they describe are kept (never
 #     exclude what cannot be classified), with one warning, and the page
 #     holding them is lost like any other unreadable page;
@@ -80,6 +83,34 @@ for how in mmap --non-mmap; do
 		test "$(grep -c "WARNING: 3 page(s) could not be read and are not in the dump (first: pfn=0x2c2f; $VMCORE: .*Input/output error)" "$T/out" "$T/err" | awk -F: '{ s += $2 } END { print s }')" = 1
 	check "... upstream's pages but those, all equal to the input" \
 		$PYTHON tests/tools/pages_equal.py "$T/d" "$VMCORE" --ref "$T/ref-bad"
+done
+# -F: a stream's bitmap goes out before its pages, so the pages that cannot
+# be read are found while it is made
+for how in mmap --non-mmap; do
+	opt=$how; [ $how = mmap ] && opt=
+	rm -f "$T/f"
+	bad "$off+0x3000" $opt -F -l -d 31 "$VMCORE" 2>"$T/f.err" | "$MDF" -R "$T/f" >/dev/null 2>&1
+	check "-F, page data unreadable ($how): exit 0" test "${PIPESTATUS[0]}" = 0
+	check "... one warning" grep -q "WARNING: 3 page(s) could not be read and are not in the dump (first: pfn=0x2c2f;" "$T/f.err"
+	check "... upstream's pages but those, all equal to the input" \
+		$PYTHON tests/tools/pages_equal.py "$T/f" "$VMCORE" --ref "$T/ref-bad"
+done
+
+# ELF: the headers are written before the data, so the unreadable pages are
+# found first and each ends a PT_LOAD (never file bytes), short gaps too
+"$MDF" -E -d 31 "$VMCORE" "$T/e-good" >/dev/null 2>&1 || fail "-E -d 31 without faults"
+for how in mmap --non-mmap; do
+	opt=$how; [ $how = mmap ] && opt=
+	rm -f "$T/e"
+	check "-E, page data unreadable ($how): exit 0" expect_exit 0 bad "$off+0x3000" $opt -E -d 31 "$VMCORE" "$T/e"
+	check "... one warning" grep -q "WARNING: 3 page(s) could not be read and are not in the dump (first: pfn=0x2c2f;" "$T/out" "$T/err"
+	check "... every page it holds reads back equal" $PYTHON tests/tools/pages_equal.py "$T/e" "$VMCORE"
+	check "... the unreadable pages are not in it, the rest of the fault-free dump's pages are" \
+		$PYTHON -c "
+import sys; sys.path.insert(0, 'tests/tools'); import pages_equal as pe
+bad = {0x2c2f, 0x2c30, 0x2c31}
+got, good = set(pe.elf_kept('$T/e', 4096)), set(pe.elf_kept('$T/e-good', 4096))
+sys.exit(not (bad <= good and not got & bad and good - got - bad <= set(range(0x2c00, 0x2d00)) and got <= good))"
 done
 rm -f "$T/p1" "$T/p2" "$T/joined"
 check "page data unreadable, --split 2: exit 0" \
