@@ -7,50 +7,61 @@
 
 #include <gelf.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
  * Facts come from -x (DWARF) or -i (text) first, then the dump's own
- * VMCOREINFO note fills what they left absent.  Their symbols are moved by
- * the dump's KASLR offset (KERNELOFFSET), less any offset the -i text was
- * written with; a note without KERNELOFFSET (i386) gives the offset by its
- * _stext.  A given source must describe the dump's release.
+ * VMCOREINFO note fills what they left absent.  A dump without the note
+ * may hold the kernel's note in its memory, where the arch knows a pointer
+ * to it (s390x).  Given symbols are moved by the arch's KASLR shift
+ * (symbol_shift).  A given source must describe the dump's release.
  */
 static int load_facts(const struct kernel_needs *need, struct vmcore *vc, struct kfacts *k,
-		      struct err *e)
+		      struct err *why_none, struct err *e)
 {
-	size_t len;
+	const struct arch_ops *arch = arch_for_machine(vmcore_machine(vc));
+	size_t len = 0;
 	const char *note = vmcore_vmcoreinfo(vc, &len, NULL);
 	const char *given = need->vmlinux ? need->vmlinux : need->vmcoreinfo;
 	struct kfacts from_note;
+	char *in_memory = NULL;
+	int rc = -1;
 
 	memset(k, 0, sizeof(*k));
 	memset(&from_note, 0, sizeof(from_note));
-	if (note && vmci_parse(note, len, "VMCOREINFO note", &from_note, e) < 0)
-		return err_prefix(e, "%s", vmcore_path(vc));
+	if (!note && arch && arch->vmcoreinfo_in_memory) {
+		note = in_memory = arch->vmcoreinfo_in_memory(vc, &len, why_none);
+		if (!note)
+			log_debug("%s: no VMCOREINFO note; %s\n", vmcore_path(vc), why_none->msg);
+	}
+	if (note && vmci_parse(note, len, in_memory ? "VMCOREINFO in memory" : "VMCOREINFO note",
+			       &from_note, e) < 0) {
+		err_prefix(e, "%s", vmcore_path(vc));
+		goto out;
+	}
 	if (need->vmlinux && dwinfo_read(need->vmlinux, k, e) < 0)
-		return -1;
+		goto out;
 	if (need->vmcoreinfo && vmci_parse_file(need->vmcoreinfo, k, e) < 0)
-		return -1;
+		goto out;
 	if (given) {
-		int64_t written_with = kf_or(k, KF_KERNELOFFSET, 0);
-		int64_t delta = kf_or(&from_note, KF_KERNELOFFSET, 0) - written_with;
+		int64_t delta = arch && arch->symbol_shift ? arch->symbol_shift(&from_note, k)
+							   : arch_shift_by_offset(&from_note, k);
 
-		/* i386 KASLR relocates without writing KERNELOFFSET: _stext tells. */
-		if (vmcore_machine(vc) == EM_386 && !kf_have(&from_note, KF_KERNELOFFSET) &&
-		    kf_have(&from_note, KF_SYM__stext) &&
-		    kf_have(k, KF_SYM__stext))
-			delta = kf_val(&from_note, KF_SYM__stext) - kf_val(k, KF_SYM__stext);
 		kf_shift_symbols(k, delta);
 		kf_take(k, &from_note, KF_KERNELOFFSET);
-		if (note && strcmp(kf_text(&from_note, KT_OSRELEASE), kf_text(k, KT_OSRELEASE)) != 0)
-			return err_set_code(e, ERR_RELEASE,
-					    "check_release: %s (%s) and %s (%s) don't match.",
-					    given, kf_text(k, KT_OSRELEASE), vmcore_path(vc),
-					    kf_text(&from_note, KT_OSRELEASE));
+		if (note && strcmp(kf_text(&from_note, KT_OSRELEASE), kf_text(k, KT_OSRELEASE)) != 0) {
+			err_set_code(e, ERR_RELEASE, "check_release: %s (%s) and %s (%s) don't match.",
+				     given, kf_text(k, KT_OSRELEASE), vmcore_path(vc),
+				     kf_text(&from_note, KT_OSRELEASE));
+			goto out;
+		}
 	}
 	kf_fill(k, &from_note);
-	return 0;
+	rc = 0;
+out:
+	free(in_memory);
+	return rc;
 }
 
 static void log_kernel(const struct kernel *kn)
@@ -112,15 +123,17 @@ int kernel_open(struct kernel *kn, struct vmcore *vc, const struct kernel_needs 
 		struct err *e)
 {
 	struct kview *kv = &kn->kv;
+	struct err why_none = { 0 };
 
 	memset(kn, 0, sizeof(*kn));
 	kn->vc = vc;
-	if (load_facts(need, vc, &kv->k, e) < 0)
+	if (load_facts(need, vc, &kv->k, &why_none, e) < 0)
 		return -1;
 	kv->have_facts = kf_have_text(&kv->k, KT_OSRELEASE);
 	if (!kv->have_facts && need->max_dump_level > 1)
-		return err_set(e, "%s doesn't contain vmcoreinfo: dump level %d needs -x VMLINUX or -i VMCOREINFO",
-			       vmcore_path(vc), need->max_dump_level);
+		return err_set(e, "%s doesn't contain vmcoreinfo%s%s%s: dump level %d needs -x VMLINUX or -i VMCOREINFO",
+			       vmcore_path(vc), why_none.msg[0] ? " (" : "", why_none.msg,
+			       why_none.msg[0] ? ")" : "", need->max_dump_level);
 	if (kview_init(kv, vc, e) < 0)
 		return -1;
 	if (!kv->arch && (need->max_dump_level > 1 || need->translation))

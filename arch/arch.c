@@ -7,7 +7,7 @@
 #include "../log.h"
 
 static const struct arch_ops *const all_arches[] = { &arch_x86_64, &arch_arm64, &arch_ppc64,
-						     &arch_x86 };
+						     &arch_x86, &arch_s390x };
 
 const struct arch_ops *arch_for_machine(unsigned e_machine)
 {
@@ -53,4 +53,16 @@ unsigned arch_physmem_bits_from_roots(const struct kview *kv)
 	if (!sections || (sections & (sections - 1)))
 		return 0;
 	return (unsigned)kf_val(k, KF_NUM_SECTION_SIZE_BITS) + (unsigned)__builtin_ctzll(sections);
+}
+
+int64_t arch_shift_by_offset(const struct kfacts *note, const struct kfacts *given)
+{
+	return kf_or(note, KF_KERNELOFFSET, 0) - kf_or(given, KF_KERNELOFFSET, 0);
+}
+
+int64_t arch_shift_by_stext(const struct kfacts *note, const struct kfacts *given)
+{
+	if (kf_have(note, KF_SYM__stext) && kf_have(given, KF_SYM__stext))
+		return kf_val(note, KF_SYM__stext) - kf_val(given, KF_SYM__stext);
+	return arch_shift_by_offset(note, given);
 }

@@ -43,6 +43,24 @@ struct arch_ops {
 	int (*is_kvaddr)(const struct kview *kv, uint64_t va);
 
 	/*
+	 * A dump without a VMCOREINFO note: the text of the note the kernel
+	 * keeps in memory the dump holds, found by a pointer at a fixed
+	 * place (s390x: its lowcore).  Called before any kernel fact is
+	 * known, on the dump alone.  Returns the text (malloc'ed; the caller
+	 * frees it) and its length in *len; NULL with why set when the dump
+	 * holds none, which leaves it a dump without VMCOREINFO.  NULL hook:
+	 * the arch has no such place.
+	 */
+	char *(*vmcoreinfo_in_memory)(struct vmcore *vc, size_t *len, struct err *why);
+	/*
+	 * How far the dump's kernel symbols lie from those of a -x vmlinux
+	 * or a -i text (given), the dump's own VMCOREINFO being note (empty
+	 * when it has none): the KASLR shift kernel.c applies to given's
+	 * symbols.  NULL: arch_shift_by_offset.
+	 */
+	int64_t (*symbol_shift)(const struct kfacts *note, const struct kfacts *given);
+
+	/*
 	 * The page size a vmlinux of this arch was built for, from the image
 	 * alone (-x without a dump); 0 when the image does not say.
 	 */
@@ -63,6 +81,15 @@ extern const struct arch_ops arch_x86_64;
 extern const struct arch_ops arch_arm64;
 extern const struct arch_ops arch_ppc64;
 extern const struct arch_ops arch_x86;
+extern const struct arch_ops arch_s390x;
+
+/*
+ * The symbol shifts: the note's KERNELOFFSET less the one the -i text was
+ * written with (a vmlinux has none); and where both have SYMBOL(_stext),
+ * the distance between the two, else the former.
+ */
+int64_t arch_shift_by_offset(const struct kfacts *note, const struct kfacts *given);
+int64_t arch_shift_by_stext(const struct kfacts *note, const struct kfacts *given);
 
 /* The ops for an ELF e_machine, or NULL. */
 const struct arch_ops *arch_for_machine(unsigned e_machine);

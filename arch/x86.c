@@ -244,6 +244,13 @@ static unsigned x86_max_physmem_bits(const struct kview *kv)
 	return st->pae ? 36 : 32;
 }
 
+/* i386 KASLR relocates without writing KERNELOFFSET: then _stext tells. */
+static int64_t x86_symbol_shift(const struct kfacts *note, const struct kfacts *given)
+{
+	return kf_have(note, KF_KERNELOFFSET) ? arch_shift_by_offset(note, given)
+					      : arch_shift_by_stext(note, given);
+}
+
 const struct arch_ops arch_x86 = {
 	.name = "x86",
 	.e_machine = EM_386,
@@ -252,6 +259,7 @@ const struct arch_ops arch_x86 = {
 	.vtop = x86_vtop,
 	.print_vtop = x86_print_vtop,
 	.is_kvaddr = x86_is_kvaddr,
+	.symbol_shift = x86_symbol_shift,
 	.vmlinux_page_size = x86_vmlinux_page_size,
 	.char_is_signed = true,
 	.section_size_bits = x86_section_size_bits,
