@@ -15,6 +15,9 @@ the pages it saved: every page they claim reads, none as "no data" or a
 corrupt descriptor (readers then see the rest as simply not saved).
 The set of held pages is read from DUMP's own headers by this script
 (kdump-compressed: the 2nd bitmap; ELF: the file-backed part of PT_LOADs).
+An ELF VMCORE libkdumpfile cannot open (QEMU 7.2's s390x dumps: section
+headers first, the string table's header in the host's byte order) is
+read through its PT_LOADs by this script instead.
 Exit 0 when all holds, 1 otherwise.
 """
 import struct
@@ -56,33 +59,68 @@ def kdump_kept(path):
     return bs, kept
 
 
+def elf_header(f):
+    """(is64, byte order, [(ptype, offset, paddr, filesz)]) of an ELF file's
+    program headers, wherever e_phoff puts them."""
+    ident = f.read(64)
+    if ident[:4] != b'\x7fELF':
+        return None
+    is64 = ident[4] == 2
+    e = '>' if ident[5] == 2 else '<'
+    if is64:
+        phoff, = struct.unpack_from(e + 'Q', ident, 32)
+        phentsize, phnum = struct.unpack_from(e + 'HH', ident, 54)
+    else:
+        phoff, = struct.unpack_from(e + 'I', ident, 28)
+        phentsize, phnum = struct.unpack_from(e + 'HH', ident, 42)
+    phdrs = []
+    for i in range(phnum):
+        f.seek(phoff + i * phentsize)
+        ph = f.read(phentsize)
+        if is64:
+            ptype, _, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIQQQQQ', ph)
+        else:
+            ptype, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIIIII', ph)
+        phdrs.append((ptype, off, paddr, filesz))
+    return is64, e, phdrs
+
+
 def elf_kept(path, page_size):
     with open(path, 'rb') as f:
-        ident = f.read(64)
-        if ident[:4] != b'\x7fELF':
-            raise SystemExit('%s: neither kdump nor ELF' % path)
-        is64 = ident[4] == 2
-        e = '>' if ident[5] == 2 else '<'
-        if is64:
-            phoff, = struct.unpack_from(e + 'Q', ident, 32)
-            phentsize, phnum = struct.unpack_from(e + 'HH', ident, 54)
-        else:
-            phoff, = struct.unpack_from(e + 'I', ident, 28)
-            phentsize, phnum = struct.unpack_from(e + 'HH', ident, 42)
-        kept = set()
-        for i in range(phnum):
-            f.seek(phoff + i * phentsize)
-            ph = f.read(phentsize)
-            if is64:
-                ptype, _, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIQQQQQ', ph)
-            else:
-                ptype, off, vaddr, paddr, filesz, memsz = struct.unpack_from(e + 'IIIIII', ph)
-            if ptype != 1:
-                continue
-            first = (paddr + page_size - 1) // page_size
-            last = (paddr + filesz) // page_size
-            kept.update(range(first, last))
+        hdr = elf_header(f)
+    if hdr is None:
+        raise SystemExit('%s: neither kdump nor ELF' % path)
+    kept = set()
+    for ptype, _, paddr, filesz in hdr[2]:
+        if ptype == 1:
+            kept.update(range((paddr + page_size - 1) // page_size, (paddr + filesz) // page_size))
     return sorted(kept)
+
+
+class ElfInput:
+    """Physical pages of an ELF vmcore, read through its PT_LOADs."""
+
+    def __init__(self, path):
+        self.f = open(path, 'rb')
+        hdr = elf_header(self.f)
+        if hdr is None:
+            raise SystemExit('%s: libkdumpfile cannot open it and it is not ELF' % path)
+        self.loads = [(pa, size, off) for t, off, pa, size in hdr[2] if t == 1]
+
+    def read(self, _space, pa, n):
+        for start, size, off in self.loads:
+            if start <= pa and pa + n <= start + size:
+                self.f.seek(off + pa - start)
+                return self.f.read(n)
+        raise KeyError('physical 0x%x' % pa)
+
+
+def open_input(path):
+    try:
+        return kdumpfile.kdumpfile(path)
+    except kdumpfile.exceptions.OSErrorException as ex:
+        print('%s: libkdumpfile: %s; read through its PT_LOADs' % (path, ex))
+        return ElfInput(path)
 
 
 def ref_kept(path):
@@ -105,10 +143,10 @@ def main():
         del args[i:i + 2]
     dump, vmcore = args
     d = kdumpfile.kdumpfile(dump)
-    v = kdumpfile.kdumpfile(vmcore)
+    v = open_input(vmcore)
     got = kdump_kept(dump)
     if got is None:
-        ps = int(v.attr['arch.page_size'])
+        ps = int(d.attr['arch.page_size'])
         kept = elf_kept(dump, ps)
     else:
         ps, kept = got
