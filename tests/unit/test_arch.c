@@ -2,8 +2,8 @@
  * test_arch.c - the arch hooks that need no dump: the arm64 fallbacks for
  * SECTION_SIZE_BITS and MAX_PHYSMEM_BITS by release, page size and facts
  * (the x86_64 ones need the paging mode from a dump: tests/specs/fallback-*),
- * the ppc64 ones, the vmlinux page size from an arm64 Image header, char signedness, and
- * the table lookup.  Ends with "N passed, N failed"; exits 1 on a failure.
+ * the ppc64 and s390x ones, the KASLR symbol shifts, the vmlinux page size
+ * from an arm64 Image header, char signedness, and the table lookup.  Ends with "N passed, N failed"; exits 1 on a failure.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +95,41 @@ static void test_ppc64_fallbacks(void)
 	EQ("ppc64 SECTION_SIZE_BITS", arch_ppc64.section_size_bits(&kv), 24);
 }
 
+static void test_s390x_fallbacks(void)
+{
+	struct kview kv;
+
+	/* the s390x-6.1 capture: 2048 roots of 4096 / 32 sections of 2^28 bytes */
+	arm64_kview(&kv, "6.1.0-50-s390x", 4096);
+	kf_set(&kv.k, KF_LEN_mem_section, 2048);
+	kf_set(&kv.k, KF_SIZE_mem_section, 32);
+	kf_set(&kv.k, KF_NUM_SECTION_SIZE_BITS, 28);
+	EQ("s390x from LENGTH(mem_section): MAX_PHYSMEM_BITS", arch_s390x.max_physmem_bits(&kv), 46);
+	arm64_kview(&kv, "4.19.0", 4096);
+	EQ("s390x without LENGTH: MAX_PHYSMEM_BITS", arch_s390x.max_physmem_bits(&kv), 46);
+	EQ("s390x SECTION_SIZE_BITS", arch_s390x.section_size_bits(&kv), 28);
+}
+
+/* The KASLR shift of given symbols: by KERNELOFFSET, or by _stext where the arch says. */
+static void test_symbol_shift(void)
+{
+	struct kfacts note, given;
+
+	memset(&note, 0, sizeof(note));
+	memset(&given, 0, sizeof(given));
+	kf_set(&note, KF_KERNELOFFSET, 0x200000);
+	kf_set(&given, KF_KERNELOFFSET, 0x80000);
+	EQ("by offset: the note's less the -i text's", arch_shift_by_offset(&note, &given), 0x180000);
+	EQ("by _stext without _stext: by offset", arch_shift_by_stext(&note, &given), 0x180000);
+	kf_set(&note, KF_SYM__stext, 0x3ffe0100000);
+	kf_set(&given, KF_SYM__stext, 0x3ffe0000000);
+	/* s390x 6.10+: KERNELOFFSET is the image's address, not a shift */
+	EQ("s390x: by _stext", arch_s390x.symbol_shift(&note, &given), 0x100000);
+	EQ("i386 with KERNELOFFSET: by offset", arch_x86.symbol_shift(&note, &given), 0x180000);
+	note.have[KF_KERNELOFFSET] = false;
+	EQ("i386 without KERNELOFFSET: by _stext", arch_x86.symbol_shift(&note, &given), 0x100000);
+}
+
 /* A fake image: 64 bytes of Image header at _text. */
 struct image { uint64_t text; unsigned char head[64]; };
 
@@ -131,6 +166,7 @@ static void test_vmlinux_page_size(void)
 	EQ("arm64 without _text", arch_arm64.vmlinux_page_size(&none), 0);
 	EQ("x86_64 vmlinux", arch_x86_64.vmlinux_page_size(&none), 4096);
 	EQ("x86 (i386) vmlinux", arch_x86.vmlinux_page_size(&none), 4096);
+	EQ("s390x vmlinux", arch_s390x.vmlinux_page_size(&none), 4096);
 }
 
 static void test_table(void)
@@ -139,11 +175,13 @@ static void test_table(void)
 	EQ("arch_for_machine(EM_AARCH64)", arch_for_machine(EM_AARCH64) == &arch_arm64, 1);
 	EQ("arch_for_machine(EM_PPC64)", arch_for_machine(21) == &arch_ppc64, 1);
 	EQ("arch_for_machine(EM_386)", arch_for_machine(3) == &arch_x86, 1);
+	EQ("arch_for_machine(EM_S390)", arch_for_machine(22) == &arch_s390x, 1);
 	EQ("arch_for_machine(EM_SPARC): none", arch_for_machine(2) == NULL, 1);
 	EQ("x86 (i386) char is signed", arch_x86.char_is_signed, 1);
 	EQ("x86_64 char is signed", arch_x86_64.char_is_signed, 1);
 	EQ("arm64 char is unsigned", arch_arm64.char_is_signed, 0);
 	EQ("ppc64 char is unsigned", arch_ppc64.char_is_signed, 0);
+	EQ("s390x char is unsigned", arch_s390x.char_is_signed, 0);
 }
 
 int main(void)
@@ -151,6 +189,8 @@ int main(void)
 	test_arm64_section_size_bits();
 	test_arm64_max_physmem_bits();
 	test_ppc64_fallbacks();
+	test_s390x_fallbacks();
+	test_symbol_shift();
 	test_vmlinux_page_size();
 	test_table();
 	printf("%u passed, %u failed\n", pass, fail);
