@@ -273,6 +273,7 @@ static int write_ehdr(struct elf_writer *w, bool incomplete, struct err *e)
 	uint8_t b[64];
 	uint64_t phnum = 1 + w->nloads;
 
+	eh.e_ehsize = (GElf_Half)w->ehdr_size;	/* QEMU 7.2's s390x dumps say 8 */
 	eh.e_phoff = w->phdr_off;
 	eh.e_phentsize = (GElf_Half)w->phdr_size;
 	eh.e_shoff = 0;
