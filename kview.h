@@ -51,27 +51,31 @@ int kview_read_ptr(struct kview *kv, uint64_t va, uint64_t *out, struct err *e);
 int kview_read_u32(struct kview *kv, uint64_t va, uint32_t *out, struct err *e);
 int kview_read_u64(struct kview *kv, uint64_t va, uint64_t *out, struct err *e);
 
-/* Loads from a buffer of the dumped kernel's memory, in its byte order. */
+/*
+ * Loads from a buffer of the dumped kernel's memory, in its byte order
+ * (swapped when it is not the host's: an s390x dump read on s390x is not).
+ */
+#define KV_HOST_BE (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 static inline uint16_t kv_ld16(const struct kview *kv, const void *p)
 {
 	uint16_t v;
 
 	__builtin_memcpy(&v, p, 2);
-	return kv->big_endian ? __builtin_bswap16(v) : v;
+	return kv->big_endian != KV_HOST_BE ? __builtin_bswap16(v) : v;
 }
 static inline uint32_t kv_ld32(const struct kview *kv, const void *p)
 {
 	uint32_t v;
 
 	__builtin_memcpy(&v, p, 4);
-	return kv->big_endian ? __builtin_bswap32(v) : v;
+	return kv->big_endian != KV_HOST_BE ? __builtin_bswap32(v) : v;
 }
 static inline uint64_t kv_ld64(const struct kview *kv, const void *p)
 {
 	uint64_t v;
 
 	__builtin_memcpy(&v, p, 8);
-	return kv->big_endian ? __builtin_bswap64(v) : v;
+	return kv->big_endian != KV_HOST_BE ? __builtin_bswap64(v) : v;
 }
 /* An unsigned long of the dumped kernel. */
 static inline uint64_t kv_ldlong(const struct kview *kv, const void *p)

@@ -15,6 +15,9 @@
 #   * where qemu-s390x-static and the capture's s390x .debs are there, the
 #     same makedumpfile 1.7.2 run on the host gives byte-identical -E and
 #     uncompressed files, and -c keeps its pages;
+#   * this program built for s390x (big-endian host) and run under
+#     qemu-user writes the host build's files for this and the x86_64 and
+#     ppc64le captures (where the cross compiler and captures are there);
 #   * --vtop of identity-map, vmemmap and vmalloc addresses agrees with a
 #     hand walk of the DAT tables (tests/tools/s390x_walk.py); identity-map
 #     addresses are their own physical address; the walk starts at the
@@ -131,5 +134,49 @@ if setup_upstream; then
 	rm -f "$T/up.out" "$T/ours.out"
 else
 	echo "note: no host run of the s390x makedumpfile (qemu-s390x-static or $MDF_CAPTURES/debs/bookworm-s390x missing)"
+fi
+
+# 4. This program built for s390x (a big-endian host; the capture's
+# cross compiler, the capture's s390x libraries, the host's headers) and
+# run under qemu-user writes the same files as the host's build: byte order
+# and word size come from the dump, never the host.  Zlib and no codec only.
+be_build() {
+	local inc=$T/be/inc lib=$T/up/usr/lib/s390x-linux-gnu lib2=$T/up/lib/s390x-linux-gnu h z
+	command -v s390x-linux-gnu-gcc >/dev/null && [ -n "$up_root" ] || return 1
+	mkdir -p "$inc/elfutils" "$T/be/lib" || return 1
+	for h in gelf.h libelf.h dwarf.h zlib.h elfutils/libdw.h elfutils/libdwfl.h elfutils/version.h elfutils/known-dwarf.h; do
+		[ -f "/usr/include/$h" ] && cp "/usr/include/$h" "$inc/$h"
+	done
+	for z in /usr/include/*-linux-gnu/zconf.h /usr/include/zconf.h; do [ -f "$z" ] && cp "$z" "$inc/" && break; done
+	for z in libelf.so.1:libelf.so libdw.so.1:libdw.so libz.so.1:libz.so; do
+		ln -sf "$(ls "$lib/${z%%:*}" "$lib2/${z%%:*}" 2>/dev/null | head -1)" "$T/be/lib/${z#*:}"
+	done
+	nice s390x-linux-gnu-gcc -O1 -std=gnu11 -D_FILE_OFFSET_BITS=64 -I. -I"$inc" -o "$T/be/makedumpfile" \
+		$(sed -n '/^SRCS :=/,/[^\\]$/p' Makefile | sed 's/^SRCS :=//; s/\\//g') \
+		-L"$T/be/lib" -Wl,-rpath-link,"$lib:$lib2" -lpthread -lz -ldw -lelf >"$T/be/log" 2>&1
+}
+be() { QEMU_LD_PREFIX=$up_root nice -n 10 qemu-s390x-static "$T/be/makedumpfile" "$@"; }
+if be_build; then
+	for dump in "$VMCORE" "$MDF_FIXCACHE/x86_64-6.1/vmcore" "$MDF_FIXCACHE/ppc64le-6.1/vmcore"; do
+		[ -s "$dump" ] || { echo "note: no $dump for the big-endian host run"; continue; }
+		for args in "-d 31" "-E -d 31" "-c -d 31"; do
+			rm -f "$T/be.out" "$T/le.out"
+			if ! be $args "$dump" "$T/be.out" >"$T/be.log" 2>&1; then fail "s390x build: $args $dump failed: $(tail -2 "$T/be.log")"; continue; fi
+			if [ "${args#-c }" != "$args" ]; then	# zlib here, libdeflate in the host build
+				check "s390x build, $args $dump: reads back equal to the input" \
+					$PYTHON tests/tools/pages_equal.py "$T/be.out" "$dump"
+			else
+				expect_exit 0 "$MDF" $args "$dump" "$T/le.out" &&
+					check "s390x build, $args $dump: the host build's file" cmp "$T/be.out" "$T/le.out"
+			fi
+		done
+		rm -f "$T/be.dmesg" "$T/le.dmesg"
+		be --dump-dmesg "$dump" "$T/be.dmesg" >/dev/null 2>&1 && expect_exit 0 "$MDF" --dump-dmesg "$dump" "$T/le.dmesg" &&
+			check "s390x build, --dump-dmesg $dump: the host build's log" cmp "$T/be.dmesg" "$T/le.dmesg" ||
+			fail "s390x build, --dump-dmesg $dump failed"
+	done
+	rm -f "$T/be.out" "$T/le.out" "$T/be.dmesg" "$T/le.dmesg"
+else
+	echo "note: no big-endian host run (s390x-linux-gnu-gcc or the s390x .debs missing$([ -s "$T/be/log" ] && echo ": $(head -3 "$T/be/log")"))"
 fi
 finish
