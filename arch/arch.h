@@ -3,8 +3,9 @@
  * dump's (or the vmlinux's) e_machine.  All are compiled in; shared code
  * never asks which architecture it runs for, only calls through the table.
  * Besides address translation an arch owns what only it knows: the page
- * size of its vmlinux, the signedness of its char, and the values of
- * memory-model macros that older kernels do not export.
+ * size of its vmlinux, the signedness of its char, the values of
+ * memory-model macros that older kernels do not export, how its KASLR
+ * moves the symbols, and where its kernel keeps VMCOREINFO in memory.
  */
 #ifndef MDF_ARCH_H
 #define MDF_ARCH_H

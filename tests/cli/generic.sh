@@ -9,7 +9,7 @@
 segs="0x1000:0x9f000 0x100000:0x300000:0x280000 0x800000:0x100000"
 present=0x1-0xa0,0x100-0x400,0x800-0x900
 data=0x1-0xa0,0x100-0x380,0x800-0x900
-for m in "32 le 3 i386" "32 be 20 32" "64 be 22 64" "64 le 183 64"; do
+for m in "32 le 3 i386" "32 be 20 32" "64 be 43 64" "64 le 183 64"; do
 	read -r cls endian machine abi <<<"$m"
 	for vi in "" --vmcoreinfo; do
 		name="ELF$cls $endian machine $machine ${vi:+with VMCOREINFO}"
