@@ -63,6 +63,7 @@ extern const struct arch_ops arch_x86_64;
 extern const struct arch_ops arch_arm64;
 extern const struct arch_ops arch_ppc64;
 extern const struct arch_ops arch_x86;
+extern const struct arch_ops arch_riscv64;
 
 /* The ops for an ELF e_machine, or NULL. */
 const struct arch_ops *arch_for_machine(unsigned e_machine);
