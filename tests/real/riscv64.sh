@@ -37,7 +37,9 @@
 # Skips (77) when the capture is absent.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/capture_lib.sh"
-name=riscv64-6.12
+# MDF_RISCV64_CAPTURE names another riscv64 capture of a 1 GiB guest
+# (make-capture's riscv64-sv48-6.12, riscv64-sv39-6.12) to check instead
+name=${MDF_RISCV64_CAPTURE:-riscv64-6.12}
 capture $name
 info=$FIX/vmcoreinfo.txt
 vmlinux=/var/cache/vmlinux/vmlinux-$(head -1 "$FIX/kernel-version.txt")
@@ -120,11 +122,12 @@ our_pa() {	# our_pa VA [OPTS]: the PHYSICAL column of --vtop, or nothing
 	rm -f "$T/v"
 	"$MDF" "$@" --vtop "$va" -d 31 "$VMCORE" "$T/v" 2>/dev/null | awk '/^VIRTUAL/ { getline; print "0x" $2 }'
 }
-po=$(num PAGE_OFFSET) ram=$(num phys_ram_base) koff=$(num va_kernel_pa_offset)
+po=$(num PAGE_OFFSET) ram=$(num phys_ram_base) koff=$(num va_kernel_pa_offset) mode=Sv$(num VA_BITS)
 linear="$(printf '0x%x 0x%x' $((po + 0x12345678)) $((po + 0x3f7ff008))) $(sym mem_section)"
 image="$(sym _stext) $(sym swapper_pg_dir) $(sym init_uts_ns) $(sym prb)"
-vmemmap="$(printf '0x%x 0x%x 0x%x' $(($(sym vmemmap) + 0x80000 * 64 + 0x18)) \
-	$(($(sym vmemmap) + 0x9abcd * 64 + 0x28)) $(($(sym vmemmap) + 0xbffff * 64)))"
+# the struct pages of the first, a middle and the last pfn of the 1 GiB of RAM
+vmemmap="$(printf '0x%x 0x%x 0x%x' $(($(sym vmemmap) + (ram >> 12) * 64 + 0x18)) \
+	$(($(sym vmemmap) + ((ram >> 12) + 0x1abcd) * 64 + 0x28)) $(($(sym vmemmap) + ((ram >> 12) + 0x3ffff) * 64)))"
 plus() { while read -r v; do printf '0x%x\n' $((v + $1)); done; }
 vmallocs=$(walker scan "$(num VMALLOC_START)" "$(num VMALLOC_END)" 4 | plus 0x123)
 modules=$(walker scan "$(num MODULES_VADDR)" "$(num MODULES_END)" 2 | plus 0x10)
@@ -152,8 +155,8 @@ done
 # --vtop -D prints each level of the walk
 rm -f "$T/v"
 "$MDF" -D --vtop "$(echo $vmemmap | cut -d' ' -f1)" -d 31 "$VMCORE" "$T/v" >"$T/out" 2>&1
-grep -q '^  PMD : .*=>' "$T/out" && grep -q '(2048 KiB mapping)' "$T/out" && grep -q '(Sv57)' "$T/out" &&
-	ok "--vtop -D prints the Sv57 walk down to the 2 MiB PMD leaf" || fail "--vtop -D: $(grep -A6 'Page-table walk' "$T/out")"
+grep -q '^  PMD : .*=>' "$T/out" && grep -q '(2048 KiB mapping)' "$T/out" && grep -q "($mode)" "$T/out" &&
+	ok "--vtop -D prints the $mode walk down to the 2 MiB PMD leaf" || fail "--vtop -D: $(grep -A6 'Page-table walk' "$T/out")"
 # unmapped: a hole among the first vmalloc pages, and the top of vmalloc
 first=$(walker scan "$(num VMALLOC_START)" "$(num VMALLOC_END)" 64)
 hole= prev=
@@ -162,13 +165,13 @@ for v in $first; do
 	prev=$v
 done
 [ -n "$hole" ] || fail "no unmapped page among the first 64 vmalloc pages"
-top="$(printf "0x%x 0x%x" $(($(num VMALLOC_END) - 0x1000)) $(($(num VMALLOC_START) + (1 << 53))))"
+top="$(printf "0x%x 0x%x" $(($(num VMALLOC_END) - 0x1000)) $(( ($(num VMALLOC_START) >> 1) + ($(num VMALLOC_END) >> 1) )))"
 for a in $hole $top; do
 	read -r _ hand level < <(walker walk "$a")
 	[ "$hand" = - ] || { fail "$a is mapped (the hand walk says $hand): not an unmapped address"; continue; }
 	rm -f "$T/v"
 	if expect_exit 1 "$MDF" --vtop "$a" -d 31 "$VMCORE" "$T/v"; then
-		[ "$(grep -c . "$T/err")" -le 2 ] && grep -q "cannot translate $a: Sv57 $level entry" "$T/err" &&
+		[ "$(grep -c . "$T/err")" -le 2 ] && grep -q "cannot translate $a: $mode $level entry" "$T/err" &&
 			ok "--vtop of unmapped $a fails naming the $level level" || fail "unexpected error for $a: $(cat "$T/err")"
 	else
 		fail "--vtop of unmapped $a did not fail"
