@@ -241,6 +241,10 @@ static int riscv64_init(struct kview *kv, struct err *e)
 	if (set_mode(st, va_bits) < 0)
 		return err_set(e, "%s: riscv64 VA_BITS %u is not 39, 48 or 57", vmcore_path(kv->vc),
 			       va_bits);
+	if (kv->have_facts && !st->pgd_pa)
+		log_msg("WARNING: riscv64: %s unknown: the vmemmap, vmalloc and modules cannot be translated.\n",
+			kf_have(k, KF_SYM_swapper_pg_dir) ? "va_kernel_pa_offset (and no kernel-text PT_LOAD)"
+							  : "SYMBOL(swapper_pg_dir)");
 	set_linear(k, st);
 	/* what upstream writes as the kdump header's phys_base */
 	kv->phys_base = (uint64_t)kf_or(k, KF_NUM_phys_ram_base, 0);
