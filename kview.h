@@ -28,7 +28,8 @@ struct kview {
 	unsigned page_size, page_shift;
 	bool big_endian;
 	unsigned ptr_size;	/* 4 or 8: the dumped kernel's word */
-	uint64_t phys_base;	/* kdump sub header: x86_64 text offset, arm64 PHYS_OFFSET, else 0 */
+	uint64_t phys_base;	/* kdump sub header: x86_64 text offset, arm64 PHYS_OFFSET,
+				   riscv64 phys_ram_base, else 0 */
 	uint64_t kaslr_offset;
 
 	/* one-entry translation cache: [tlb_va, tlb_va + tlb_len) -> tlb_pa */

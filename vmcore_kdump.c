@@ -77,6 +77,8 @@ static unsigned machine_of(const char *m)
 		return EM_PPC64;
 	if (m[0] == 'i' && !strcmp(m + 2, "86"))
 		return EM_386;
+	if (!strcmp(m, "riscv64"))
+		return EM_RISCV;
 	return EM_NONE;
 }
 

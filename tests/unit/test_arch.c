@@ -2,7 +2,7 @@
  * test_arch.c - the arch hooks that need no dump: the arm64 fallbacks for
  * SECTION_SIZE_BITS and MAX_PHYSMEM_BITS by release, page size and facts
  * (the x86_64 ones need the paging mode from a dump: tests/specs/fallback-*),
- * the ppc64 and s390x ones, the KASLR symbol shifts, the vmlinux page size
+ * the ppc64, s390x and riscv64 ones, the KASLR symbol shifts, the vmlinux page size
  * from an arm64 Image header, char signedness, and the table lookup.  Ends with "N passed, N failed"; exits 1 on a failure.
  */
 #include <stdio.h>
@@ -130,6 +130,25 @@ static void test_symbol_shift(void)
 	EQ("i386 without KERNELOFFSET: by _stext", arch_x86.symbol_shift(&note, &given), 0x100000);
 }
 
+static void test_riscv64_fallbacks(void)
+{
+	struct kview kv;
+	struct arch_image none = { NULL, NULL, 0 };
+
+	/* the riscv64-6.12 capture: 4194304 roots of 4096 / 32 sections of 2^27 bytes */
+	arm64_kview(&kv, "6.12.0", 4096);
+	kf_set(&kv.k, KF_LEN_mem_section, 4194304);
+	kf_set(&kv.k, KF_SIZE_mem_section, 32);
+	kf_set(&kv.k, KF_NUM_SECTION_SIZE_BITS, 27);
+	EQ("riscv64 from LENGTH(mem_section): MAX_PHYSMEM_BITS", arch_riscv64.max_physmem_bits(&kv), 56);
+	arm64_kview(&kv, "5.10.0", 4096);
+	EQ("riscv64 without LENGTH: MAX_PHYSMEM_BITS", arch_riscv64.max_physmem_bits(&kv), 56);
+	EQ("riscv64 SECTION_SIZE_BITS", arch_riscv64.section_size_bits(&kv), 27);
+	EQ("riscv64 vmlinux", arch_riscv64.vmlinux_page_size(&none), 4096);
+	EQ("arch_for_machine(EM_RISCV)", arch_for_machine(243) == &arch_riscv64, 1);
+	EQ("riscv64 char is unsigned", arch_riscv64.char_is_signed, 0);
+}
+
 /* A fake image: 64 bytes of Image header at _text. */
 struct image { uint64_t text; unsigned char head[64]; };
 
@@ -191,6 +210,7 @@ int main(void)
 	test_ppc64_fallbacks();
 	test_s390x_fallbacks();
 	test_symbol_shift();
+	test_riscv64_fallbacks();
 	test_vmlinux_page_size();
 	test_table();
 	printf("%u passed, %u failed\n", pass, fail);
