@@ -1,10 +1,11 @@
 /*
- * elf.c - the ELF64 core file, laid out like x86_64 /proc/vmcore:
- *   ELF header, program headers (PT_NOTE, kernel text PT_LOAD, one PT_LOAD
- *   per RAM range with p_vaddr = PAGE_OFFSET + p_paddr), the notes (one
- *   "CORE"/NT_PRSTATUS per CPU, then "VMCOREINFO"), then page data.
- * The ELF structures are written field by field, little endian, from the
- * ELF specification; no <elf.h>.
+ * elf.c - the ELF64 core file, laid out like /proc/vmcore:
+ *   ELF header, program headers (PT_NOTE, a kernel text PT_LOAD where the
+ *   arch has one (x86_64), one PT_LOAD per RAM range with p_vaddr =
+ *   PAGE_OFFSET + p_paddr), the notes (one "CORE"/NT_PRSTATUS per CPU, then
+ *   "VMCOREINFO"), then page data.
+ * The ELF structures are written field by field, in the target's byte
+ * order, from the ELF specification; no <elf.h>.
  */
 #include "mkvmcore.h"
 
@@ -22,7 +23,7 @@
 #define PF_W		2
 #define PF_R		4
 #define NT_PRSTATUS	1
-#define PRSTATUS_SIZE	336	/* struct elf_prstatus, x86_64 */
+#define PRSTATUS_MAX	512	/* struct elf_prstatus: the arch says its size */
 #define PRSTATUS_PID	32
 
 struct seg { uint32_t type, flags; uint64_t off, vaddr, paddr, filesz, memsz, align; };
@@ -42,13 +43,11 @@ static void emit(const void *p, size_t n)
 	len += n;
 }
 
-static void emit_le(uint64_t v, unsigned n)
+static void emit_t(uint64_t v, unsigned n)	/* in the target's byte order */
 {
 	uint8_t b[8];
-	unsigned i;
 
-	for (i = 0; i < n; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
+	put_t(b, v, n);
 	emit(b, n);
 }
 
@@ -62,9 +61,9 @@ static void emit_pad(size_t align)
 
 static void emit_note(const char *name, uint32_t type, const void *desc, size_t descsz)
 {
-	emit_le(strlen(name) + 1, 4);
-	emit_le(descsz, 4);
-	emit_le(type, 4);
+	emit_t(strlen(name) + 1, 4);
+	emit_t(descsz, 4);
+	emit_t(type, 4);
 	emit(name, strlen(name) + 1);
 	emit_pad(4);
 	emit(desc, descsz);
@@ -73,35 +72,36 @@ static void emit_note(const char *name, uint32_t type, const void *desc, size_t 
 
 static void emit_ehdr(unsigned phnum)
 {
-	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LE */,
-					   1 /* EV_CURRENT */, 0 /* SYSV */ };
+	const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2 /* 64-bit */,
+				    A->big_endian ? 2 : 1 /* MSB : LSB */,
+				    1 /* EV_CURRENT */, 0 /* SYSV */ };
 
 	emit(ident, 16);
-	emit_le(4, 2);		/* e_type: ET_CORE */
-	emit_le(62, 2);		/* e_machine: EM_X86_64 */
-	emit_le(1, 4);		/* e_version */
-	emit_le(0, 8);		/* e_entry */
-	emit_le(EHDR_SIZE, 8);	/* e_phoff */
-	emit_le(0, 8);		/* e_shoff */
-	emit_le(0, 4);		/* e_flags */
-	emit_le(EHDR_SIZE, 2);
-	emit_le(PHDR_SIZE, 2);
-	emit_le(phnum, 2);
-	emit_le(0, 2);		/* e_shentsize */
-	emit_le(0, 2);		/* e_shnum */
-	emit_le(0, 2);		/* e_shstrndx */
+	emit_t(4, 2);		/* e_type: ET_CORE */
+	emit_t(A->e_machine, 2);
+	emit_t(1, 4);		/* e_version */
+	emit_t(0, 8);		/* e_entry */
+	emit_t(EHDR_SIZE, 8);	/* e_phoff */
+	emit_t(0, 8);		/* e_shoff */
+	emit_t(0, 4);		/* e_flags */
+	emit_t(EHDR_SIZE, 2);
+	emit_t(PHDR_SIZE, 2);
+	emit_t(phnum, 2);
+	emit_t(0, 2);		/* e_shentsize */
+	emit_t(0, 2);		/* e_shnum */
+	emit_t(0, 2);		/* e_shstrndx */
 }
 
 static void emit_phdr(const struct seg *s)
 {
-	emit_le(s->type, 4);
-	emit_le(s->flags, 4);
-	emit_le(s->off, 8);
-	emit_le(s->vaddr, 8);
-	emit_le(s->paddr, 8);
-	emit_le(s->filesz, 8);
-	emit_le(s->memsz, 8);
-	emit_le(s->align, 8);
+	emit_t(s->type, 4);
+	emit_t(s->flags, 4);
+	emit_t(s->off, 8);
+	emit_t(s->vaddr, 8);
+	emit_t(s->paddr, 8);
+	emit_t(s->filesz, 8);
+	emit_t(s->memsz, 8);
+	emit_t(s->align, 8);
 }
 
 /* Whether anything but zeros was put in pfn (a sparse dump's other pages are holes). */
@@ -146,19 +146,21 @@ void elf_write(const char *path)
 	unsigned nseg = 0, i;
 	static char vmci[16384];
 	size_t vlen = era_vmcoreinfo(&S, vmci, sizeof(vmci));
-	uint8_t prstatus[PRSTATUS_SIZE];
+	uint8_t prstatus[PRSTATUS_MAX];
 	size_t notes_off, notes_len;
 	uint64_t data_off;
 	int fd, cpu;
 
 	memset(segs, 0, sizeof(segs));
 	segs[nseg++].type = PT_NOTE;
-	segs[nseg].type = PT_LOAD;
-	segs[nseg].flags = PF_R | PF_W | PF_X;
-	segs[nseg].vaddr = KERNEL_TEXT + S.kaslr;
-	segs[nseg].paddr = S.kload;
-	segs[nseg].filesz = segs[nseg].memsz = S.ksize;
-	nseg++;
+	if (A->text_segment) {
+		segs[nseg].type = PT_LOAD;
+		segs[nseg].flags = PF_R | PF_W | PF_X;
+		segs[nseg].vaddr = M.stext_va;
+		segs[nseg].paddr = S.kload;
+		segs[nseg].filesz = segs[nseg].memsz = S.ksize;
+		nseg++;
+	}
 	for (i = 0; i < (unsigned)S.nram; i++, nseg++) {
 		segs[nseg].type = PT_LOAD;
 		segs[nseg].flags = PF_R | PF_W | PF_X;
@@ -184,8 +186,8 @@ void elf_write(const char *path)
 	notes_off = EHDR_SIZE + (size_t)nseg * PHDR_SIZE;
 	for (cpu = 0; cpu < S.cpus; cpu++) {
 		memset(prstatus, 0, sizeof(prstatus));
-		prstatus[PRSTATUS_PID] = (uint8_t)(cpu + 1);
-		emit_note("CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+		put_t(prstatus + PRSTATUS_PID, (uint64_t)cpu + 1, 4);	/* pr_pid */
+		emit_note("CORE", NT_PRSTATUS, prstatus, A->prstatus_size);
 	}
 	emit_note("VMCOREINFO", 0, vmci, vlen);
 	notes_len = len;

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Rows start from a shared layout macro and override what their era changed. */
@@ -126,8 +127,8 @@ void era_list(void)
 static struct { char key[96]; char value[96]; } kv[MAX_KEYS];
 static int nkv;
 
-static void add(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(const char *key, const char *fmt, ...)
+#define add vmci_add
+void vmci_add(const char *key, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -148,10 +149,11 @@ static void add_num(const char *name, long long v)
 	add(key, "%lld", v);
 }
 
-static bool newer(const struct era *e, const char *than)	/* by table order */
+bool era_at_least(const struct era *e, const char *than)	/* by table order */
 {
 	return e >= era_find(than);
 }
+#define newer era_at_least
 
 static void page_keys(const struct era *e)
 {
@@ -236,8 +238,8 @@ size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap)
 	add("SYMBOL(init_uts_ns)", "%" PRIx64, M.uts_va);
 	add("OFFSET(uts_namespace.name)", "%d", e->uts_off);
 	add("SYMBOL(swapper_pg_dir)", "%" PRIx64, M.top_pgt_va);
-	add("SYMBOL(_stext)", "%" PRIx64, KERNEL_TEXT + s->kaslr);
-	if (modern && s->memmap_vmemmap && s->model != MM_FLAT)
+	add("SYMBOL(_stext)", "%" PRIx64, M.stext_va);
+	if (modern && s->memmap_vmemmap && s->model != MM_FLAT && A->export_vmemmap)
 		add("SYMBOL(vmemmap)", "%" PRIx64, M.vmemmap_base);
 	if (s->model == MM_FLAT) {
 		add("SYMBOL(mem_map)", "%" PRIx64, M.mem_map_sym_va);
@@ -258,19 +260,7 @@ size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap)
 	if (modern)
 		add_num("NR_FREE_PAGES", 0);
 	flag_keys(e);
-	add_num("phys_base", M.phys_base);
-	if (newer(e, "5.10")) {
-		add("SYMBOL(init_top_pgt)", "%" PRIx64, M.top_pgt_va);
-		add_num("pgtable_l5_enabled", s->l5);
-	} else {
-		add("SYMBOL(init_level4_pgt)", "%" PRIx64, M.top_pgt_va);
-	}
-	if (modern || s->kaslr)
-		add("KERNELOFFSET", "%" PRIx64, s->kaslr);
-	if (modern) {
-		add_num("KERNEL_IMAGE_SIZE", 1LL << 30);
-		add("NUMBER(sme_mask)", "%" PRIu64, s->sme);
-	}
+	A->vmcoreinfo();
 	add("CRASHTIME", "%" PRIu64, s->crashtime);
 
 	for (i = 0; i < s->nedits; i++) {
@@ -303,8 +293,8 @@ size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap)
 
 void kimage_build(void)
 {
-	static const char *const fields[6] = { "Linux", "mkvmcore", NULL, "#1 SMP mkvmcore",
-					       "x86_64", "(none)" };
+	const char *const fields[6] = { "Linux", "mkvmcore", NULL, "#1 SMP mkvmcore",
+					A->machine, "(none)" };
 	uint64_t uts = kdata_alloc((uint64_t)S.era->uts_off + 6 * 65);
 	int i;
 
@@ -315,4 +305,75 @@ void kimage_build(void)
 
 		virt_write(uts + (uint64_t)S.era->uts_off + 65 * (uint64_t)i, f, strlen(f) + 1);
 	}
+}
+
+/* ---- vmalloc: "vmap VA PFN" lines ------------------------------------------------ */
+
+#define VMAP_AREA_SIZE		64	/* struct vmap_area: va_start, va_end, rb_node, list, ... */
+#define VMAP_AREA_START		0
+#define VMAP_AREA_END		8
+#define VMAP_AREA_LIST		40
+
+void vmaps_mark(void)
+{
+	int i;
+
+	for (i = 0; i < S.nvmaps; i++) {
+		uint64_t pfn = S.vmaps[i].pfn;
+
+		if (pfn >= M.max_pfn || !pfn_in_file(pfn))
+			die("vmap %#llx: pfn %#llx is not RAM in the file", (unsigned long long)S.vmaps[i].va,
+			    (unsigned long long)pfn);
+		if (M.kind[pfn] != K_NONE)
+			die("vmap %#llx: pfn %#llx is already described", (unsigned long long)S.vmaps[i].va,
+			    (unsigned long long)pfn);
+		M.kind[pfn] = K_KERNEL;
+	}
+}
+
+static int by_va(const void *a, const void *b)
+{
+	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Map each page, and give each a struct vmap_area on vmap_area_list (a
+ * list_head in .data, sorted by address as the kernel keeps it).
+ */
+void vmaps_build(void)
+{
+	uint64_t head, prev, va[MAX_VMAPS];
+	int i;
+
+	if (!S.nvmaps && !A->vmap_list)
+		return;
+	head = prev = M.vmap_list_va = kdata_alloc(16);
+	for (i = 0; i < S.nvmaps; i++) {
+		if (S.vmaps[i].va & (PAGE_SIZE - 1))
+			die("vmap %#llx is not page aligned", (unsigned long long)S.vmaps[i].va);
+		A->map(S.vmaps[i].va, S.vmaps[i].pfn << PAGE_SHIFT, PAGE_SIZE);
+		va[i] = S.vmaps[i].va;
+	}
+	qsort(va, (size_t)S.nvmaps, sizeof(va[0]), by_va);
+	for (i = 0; i < S.nvmaps; i++) {
+		static uint64_t slab, used;
+		uint64_t area, node;
+
+		if (!slab || used + VMAP_AREA_SIZE > PAGE_SIZE) {	/* a kmem_cache page */
+			slab = phys_to_direct(pool_alloc(1, 1) << PAGE_SHIFT);
+			used = 0;
+		}
+		area = slab + used;
+		used += VMAP_AREA_SIZE;
+		virt_w64(area + VMAP_AREA_START, va[i]);
+		virt_w64(area + VMAP_AREA_END, va[i] + 2 * PAGE_SIZE);	/* a guard page follows */
+		node = area + VMAP_AREA_LIST;
+		virt_w64(prev, node);		/* prev->next */
+		virt_w64(node + 8, prev);	/* node->prev */
+		prev = node;
+	}
+	virt_w64(prev, head);			/* the last ->next is the head */
+	virt_w64(head + 8, prev);
 }

@@ -8,13 +8,17 @@
  *   mkvmcore --eras             list the kernel eras
  *
  * The spec is line based; '#' starts a comment.  Header lines are key=value:
- *   arch=x86_64            (the only one so far)
+ *   arch=x86_64|ppc64le|ppc64   the target (first header line; ppc64 is big-endian):
+ *                          ELF machine and byte order, virtual layout, page tables
+ *   pagesize=4k|64k        ppc64 only (default 64k)
+ *   mmu=radix|hash         ppc64 only (default radix)
  *   era=6.12               kernel era: VMCOREINFO keys and struct page encodings
  *   ram=0-64M[,80M-96M:tail=4M]   RAM ranges (bytes; K/M/G/T suffixes); ":tail=N"
  *                          leaves the last N bytes out of the file (filesz < memsz)
  *   memmodel=sparse-extreme|sparse-extreme-pointer|sparse|flat
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
+ *                          (ppc64: vmemmap=64k|2m radix, 64k|16m hash; 4k with 4 KiB pages)
  *   kcore=1 (add /proc/kcore's vmalloc and vmemmap PT_LOADs, p_paddr -1)
  *   l5=0|1  sme=BIT (memory encryption bit in page-table entries)  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
  *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
@@ -22,6 +26,8 @@
  *                          holes in a sparse file, so ram=64G is quick; default
  *                          1 when there is more than 1 GiB of RAM
  * VMCOREINFO edits:  "vmcoreinfo KEY=VALUE" (add or replace), "vmcoreinfo-drop KEY".
+ * "vmap VA PFN": the kernel page tables map the page at VA (vmalloc) to PFN,
+ *   and vmap_area_list holds it (where the arch exports that list)
  * Pages:  "@pfn A[-B] KIND [args]", KIND one of
  *   free order=N | badorder order=N | compound order=N [anon|cache|hugetlb|slab]
  *   anon | cache [private] | swapcache | slab | hwpoison | offline | unaccepted
@@ -127,18 +133,39 @@ static unsigned parse_pgsize(const char *v)
 {
 	if (!strcmp(v, "4k"))
 		return 4096;
+	if (!strcmp(v, "64k"))
+		return 64u << 10;
 	if (!strcmp(v, "2m"))
 		return 2u << 20;
+	if (!strcmp(v, "16m"))
+		return 16u << 20;
 	if (!strcmp(v, "1g"))
 		return 1u << 30;
-	die("page size '%s' is not 4k, 2m or 1g", v);
+	die("page size '%s' is not 4k, 64k, 2m, 16m or 1g", v);
 }
+
+static int header_lines;	/* arch= must come first: it sets the defaults */
 
 static void header_line(char *key, char *v)
 {
+	header_lines++;
 	if (!strcmp(key, "arch")) {
-		if (strcmp(v, "x86_64"))
-			die("arch '%s' is not supported (x86_64 only)", v);
+		if (!(A = arch_find(v)))
+			die("arch '%s' is not supported (x86_64)", v);
+		if (header_lines != 1)
+			die("arch= must be the first header line");
+		if (A->defaults)
+			A->defaults();
+	} else if (!strcmp(key, "pagesize")) {
+		unsigned sz = parse_pgsize(v);
+
+		if (sz != 4096 && sz != (64u << 10))
+			die("pagesize is 4k or 64k");
+		S.page_shift = sz == 4096 ? 12 : 16;
+	} else if (!strcmp(key, "mmu")) {
+		if (strcmp(v, "radix") && strcmp(v, "hash"))
+			die("mmu is radix or hash");
+		S.radix = !strcmp(v, "radix");
 	} else if (!strcmp(key, "era")) {
 		if (!(S.era = era_find(v)))
 			die("unknown era '%s' (mkvmcore --eras lists them)", v);
@@ -163,8 +190,8 @@ static void header_line(char *key, char *v)
 		S.pt_direct = parse_pgsize(v);
 	} else if (!strcmp(key, "vmemmap")) {
 		S.pt_vmemmap = parse_pgsize(v);
-		if (S.pt_vmemmap > (2u << 20))
-			die("vmemmap pages are 4k or 2m");
+		if (S.pt_vmemmap > (16u << 20))
+			die("vmemmap pages are 4k, 64k, 2m or 16m");
 	} else if (!strcmp(key, "l5")) {
 		S.l5 = parse_size(v) != 0;
 	} else if (!strcmp(key, "sme")) {
@@ -283,6 +310,23 @@ static void vmci_line(char *rest, bool drop)
 	snprintf(ed->value, sizeof(ed->value), "%s", eq + 1);
 }
 
+static void vmap_line(char *rest)
+{
+	char *pfn;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	pfn = strpbrk(rest, " \t");
+	if (!pfn)
+		die("vmap takes VA PFN");
+	*pfn++ = 0;
+	if (S.nvmaps == MAX_VMAPS)
+		die("too many vmap lines");
+	S.vmaps[S.nvmaps].va = strtoull(rest, NULL, 16);
+	S.vmaps[S.nvmaps].pfn = parse_size(pfn);
+	S.nvmaps++;
+}
+
 static void strip(char *s)
 {
 	char *h = strchr(s, '#');
@@ -318,6 +362,8 @@ static void parse_spec(const char *path)
 			vmci_line(p + 15, true);
 		} else if (!strncmp(p, "vmcoreinfo", 10) && isspace((unsigned char)p[10])) {
 			vmci_line(p + 10, false);
+		} else if (!strncmp(p, "vmap", 4) && isspace((unsigned char)p[4])) {
+			vmap_line(p + 5);
 		} else if ((eq = strchr(p, '='))) {
 			*eq = 0;
 			header_line(p, eq + 1);
@@ -332,6 +378,7 @@ static void parse_spec(const char *path)
 static void defaults(void)
 {
 	S.era = era_find("6.12");
+	S.page_shift = 12;
 	S.nram = 1;
 	S.ram[0].start = 0;
 	S.ram[0].end = S.ram[0].file_end = 64u << 20;
@@ -354,9 +401,14 @@ static void check_spec(void)
 
 	if (S.model == MM_FLAT && S.memmap_vmemmap)
 		S.memmap_vmemmap = false;	/* FLATMEM has one mem_map array */
-	if (S.l5 && S.physmem_bits == 46)
-		S.physmem_bits = 52;
-	if (S.section_bits <= PAGE_SHIFT || S.section_bits >= S.physmem_bits)
+	if (A->check)
+		A->check();
+	for (i = 0; i < S.nram; i++)
+		if ((S.ram[i].start | S.ram[i].end | S.ram[i].file_end) & (PAGE_SIZE - 1))
+			die("ram range %#llx-%#llx is not aligned to the %u KiB pages",
+			    (unsigned long long)S.ram[i].start, (unsigned long long)S.ram[i].end,
+			    PAGE_SIZE >> 10);
+	if (S.section_bits <= (int)PAGE_SHIFT || S.section_bits >= S.physmem_bits)
 		die("section_bits=%d does not fit physmem_bits=%d", S.section_bits, S.physmem_bits);
 	if ((S.kload | S.ksize) & ((2u << 20) - 1) || (S.kaslr & ((2u << 20) - 1)))
 		die("kernel=, ksize= and kaslr= must be 2 MiB aligned");
@@ -405,13 +457,17 @@ int main(int argc, char **argv)
 	if (!M.kind)
 		die("out of memory");
 	pages_mark();
-	pt_init();
-	pt_build_direct_map();
+	vmaps_mark();
+	A->layout();
+	A->direct_map();
 	mm_build();
 	pages_write();
 	if (S.era->buddy == BUDDY_LISTS)
 		freelists_build();
 	kimage_build();
+	vmaps_build();
+	if (A->finish)
+		A->finish();
 	elf_write(argv[a + 1]);
 	return 0;
 }

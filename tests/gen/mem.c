@@ -125,7 +125,7 @@ void phys_write(uint64_t pa, const void *src, size_t n)
 	}
 }
 
-/* Little endian stores, whatever the host. */
+/* The page pattern is little endian whatever the target: it is data, not a structure. */
 static void put_le(uint8_t *b, uint64_t v, unsigned n)
 {
 	unsigned i;
@@ -134,9 +134,15 @@ static void put_le(uint8_t *b, uint64_t v, unsigned n)
 		b[i] = (uint8_t)(v >> (8 * i));
 }
 
-void phys_w64(uint64_t pa, uint64_t v) { uint8_t b[8]; put_le(b, v, 8); phys_write(pa, b, 8); }
-void phys_w32(uint64_t pa, uint32_t v) { uint8_t b[4]; put_le(b, v, 4); phys_write(pa, b, 4); }
-void phys_w16(uint64_t pa, uint16_t v) { uint8_t b[2]; put_le(b, v, 2); phys_write(pa, b, 2); }
+/* Stores in the target's byte order, whatever the host. */
+void phys_w64(uint64_t pa, uint64_t v) { uint8_t b[8]; put_t(b, v, 8); phys_write(pa, b, 8); }
+void phys_w32(uint64_t pa, uint32_t v) { uint8_t b[4]; put_t(b, v, 4); phys_write(pa, b, 4); }
+void phys_w16(uint64_t pa, uint16_t v) { uint8_t b[2]; put_t(b, v, 2); phys_write(pa, b, 2); }
+
+uint64_t phys_r64(uint64_t pa)
+{
+	return get_t(phys_page(pa >> PAGE_SHIFT) + (pa & (PAGE_SIZE - 1)), 8);
+}
 void phys_w8(uint64_t pa, uint8_t v) { phys_write(pa, &v, 1); }
 
 uint64_t phys_to_direct(uint64_t pa)
@@ -146,10 +152,8 @@ uint64_t phys_to_direct(uint64_t pa)
 
 static bool translate(uint64_t va, uint64_t *pa)
 {
-	if (va >= KERNEL_MAP && va - KERNEL_MAP < (UINT64_C(1) << 30)) {
-		*pa = va - KERNEL_MAP + (uint64_t)M.phys_base;
+	if (A->kimage_pa && A->kimage_pa(va, pa))
 		return true;
-	}
 	if (va >= M.page_offset && va - M.page_offset < (M.max_pfn << PAGE_SHIFT)) {
 		*pa = va - M.page_offset;
 		return pfn_in_ram(*pa >> PAGE_SHIFT);
@@ -198,21 +202,21 @@ void virt_write(uint64_t va, const void *src, size_t n)
 	}
 }
 
-void virt_w64(uint64_t va, uint64_t v) { uint8_t b[8]; put_le(b, v, 8); virt_write(va, b, 8); }
-void virt_w32(uint64_t va, uint32_t v) { uint8_t b[4]; put_le(b, v, 4); virt_write(va, b, 4); }
+void virt_w64(uint64_t va, uint64_t v) { uint8_t b[8]; put_t(b, v, 8); virt_write(va, b, 8); }
+void virt_w32(uint64_t va, uint32_t v) { uint8_t b[4]; put_t(b, v, 4); virt_write(va, b, 4); }
 void virt_w8(uint64_t va, uint8_t v) { virt_write(va, &v, 1); }
 
 uint64_t virt_r64(uint64_t va)
 {
-	uint64_t v = 0;
+	uint8_t b[8];
 	int i;
 
-	for (i = 7; i >= 0; i--) {
+	for (i = 0; i < 8; i++) {
 		uint64_t pa = virt_to_phys(va + (uint64_t)i);
 
-		v = (v << 8) | phys_page(pa >> PAGE_SHIFT)[pa & (PAGE_SIZE - 1)];
+		b[i] = phys_page(pa >> PAGE_SHIFT)[pa & (PAGE_SIZE - 1)];
 	}
-	return v;
+	return get_t(b, 8);
 }
 
 static bool pfn_free_for_data(uint64_t pfn)
@@ -226,8 +230,12 @@ static bool pfn_free_for_data(uint64_t pfn)
  */
 uint64_t kdata_alloc(uint64_t bytes)
 {
+	return kdata_alloc_aligned(bytes, bytes >= PAGE_SIZE ? PAGE_SIZE : 64);
+}
+
+uint64_t kdata_alloc_aligned(uint64_t bytes, uint64_t align)
+{
 	static uint64_t cursor;		/* physical byte address */
-	uint64_t align = bytes >= PAGE_SIZE ? PAGE_SIZE : 64;
 	uint64_t limit = S.kload + S.ksize;
 
 	if (!cursor)
@@ -250,7 +258,7 @@ uint64_t kdata_alloc(uint64_t bytes)
 		for (p = start >> PAGE_SHIFT; p <= (start + bytes - 1) >> PAGE_SHIFT; p++)
 			M.kind[p] = K_KDATA;	/* zero until written (see page_content) */
 		cursor = start + bytes;
-		return start - (uint64_t)M.phys_base + KERNEL_MAP;
+		return A->kimage_va(start);
 	}
 }
 

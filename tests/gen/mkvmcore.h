@@ -13,12 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	4096u
+/* The target's page size: 4 KiB unless the arch and the spec say otherwise. */
+#define PAGE_SHIFT	(S.page_shift)
+#define PAGE_SIZE	(1u << S.page_shift)
 #define NO_PFN		UINT64_MAX
-
-#define KERNEL_MAP	UINT64_C(0xffffffff80000000)	/* __START_KERNEL_map */
-#define KERNEL_TEXT	UINT64_C(0xffffffff81000000)	/* _text without KASLR */
 
 /* ---- spec ---------------------------------------------------------------- */
 
@@ -52,15 +50,19 @@ struct vmci_edit { char key[96]; char value[96]; bool drop; };
 #define MAX_RAM		32
 #define MAX_ITEMS	512
 #define MAX_EDITS	64
+#define MAX_VMAPS	16
 
 struct spec {
 	const struct era *era;
+	unsigned page_shift;	/* pagesize= (ppc64: 4k or 64k) */
+	bool radix;		/* ppc64 mmu=radix (else hash) */
+	unsigned levels;	/* s390x / riscv64: page-table levels */
 	struct ram ram[MAX_RAM];
 	int nram;
 	enum memmodel model;
 	bool memmap_vmemmap;	/* struct pages in the vmemmap (else in the direct map) */
 	unsigned pt_direct;	/* direct-map page size: 4k, 2m, 1g (bytes) */
-	unsigned pt_vmemmap;	/* vmemmap page size: 4k or 2m (bytes) */
+	unsigned pt_vmemmap;	/* vmemmap page size: 4k or 2m (bytes); ppc64 64k, 2m, 16m */
 	bool l5;
 	uint64_t sme;		/* the SME encryption bit set in page-table entries (0: none) */
 	uint64_t kaslr;		/* KERNELOFFSET */
@@ -77,6 +79,8 @@ struct spec {
 	int nitems;
 	struct vmci_edit edits[MAX_EDITS];
 	int nedits;
+	struct { uint64_t va, pfn; } vmaps[MAX_VMAPS];	/* "vmap VA PFN" lines */
+	int nvmaps;
 	bool verbose;
 };
 
@@ -121,9 +125,49 @@ enum pgx { X_LRU = 1, X_PRIVATE = 2, X_SWAPCACHE = 4, X_SWAPBACKED = 8, X_SLAB =
 	   X_HEAD = 32, X_HWPOISON = 64, X_DTOR = 128 };
 
 const struct era *era_find(const char *name);
+bool era_at_least(const struct era *e, const char *than);	/* e is than or later */
 void era_list(void);
 /* Append the VMCOREINFO text for the built machine to buf (NUL-terminated). */
 size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap);
+
+/* ---- target architectures (arch.c, x86pt.c, ppc64.c, ...) ---------------- */
+
+/*
+ * One backend per architecture: what the ELF header says, the kernel's
+ * virtual layout and its page tables, and the VMCOREINFO lines only that
+ * architecture exports.  Each backend's table formats are written from the
+ * architecture's kernel headers.
+ */
+struct arch {
+	const char *name;		/* arch= */
+	const char *machine;		/* utsname machine */
+	unsigned e_machine;
+	bool big_endian;
+	unsigned prstatus_size;		/* sizeof(struct elf_prstatus) */
+	bool text_segment;		/* a PT_LOAD of its own maps the kernel image */
+	bool export_vmemmap;		/* SYMBOL(vmemmap) (5.10+ eras) */
+	bool vmap_list;			/* the kernel has a vmap_area_list the arch exports */
+	void (*defaults)(void);		/* spec values that differ from x86_64's */
+	void (*check)(void);		/* after parsing: refuse what the arch cannot do */
+	void (*layout)(void);		/* M's virtual layout, the top page table */
+	uint64_t (*kimage_va)(uint64_t pa);		/* kernel image data: its va */
+	bool (*kimage_pa)(uint64_t va, uint64_t *pa);	/* NULL: the image is in the direct map */
+	void (*map)(uint64_t va, uint64_t pa, uint64_t size);	/* one kernel page-table leaf */
+	void (*direct_map)(void);
+	void (*vmemmap_map)(uint64_t va, uint64_t pa, uint64_t size);	/* NULL: map() */
+	void (*finish)(void);		/* after mem_map: arch objects (NULL: none) */
+	void (*vmcoreinfo)(void);	/* the arch's lines, through vmci_add() */
+};
+
+extern const struct arch *A;
+extern const struct arch arch_x86_64;
+const struct arch *arch_find(const char *name);
+/* Stores and loads in the target's byte order. */
+void put_t(uint8_t *b, uint64_t v, unsigned n);
+uint64_t get_t(const uint8_t *b, unsigned n);
+void put_be(uint8_t *b, uint64_t v, unsigned n);
+/* Add a VMCOREINFO line (eras.c; backends call it from their vmcoreinfo hook). */
+void vmci_add(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- machine (built from the spec) ---------------------------------------- */
 
@@ -131,9 +175,11 @@ struct machine {
 	uint64_t max_pfn;		/* end of the highest RAM range, in pfns */
 	uint8_t *kind;			/* per pfn: enum kind (what the spec or allocator put there) */
 	uint64_t page_offset, vmemmap_base;
+	uint64_t stext_va;		/* SYMBOL(_stext) */
 	int64_t phys_base;
 	uint64_t top_pgt_va;		/* SYMBOL(init_top_pgt) */
 	uint64_t uts_va, mem_section_va, mem_map_sym_va, pgdat_va, free_huge_page_va;
+	uint64_t vmap_list_va;		/* SYMBOL(vmap_area_list) */
 	uint64_t nr_mem_section_len;	/* LENGTH(mem_section) */
 	uint64_t kdata_next;		/* next free pfn of the kernel-image data area */
 	uint64_t pool_next;		/* next candidate pfn (top-down) of the pool */
@@ -174,10 +220,8 @@ uint64_t phys_to_direct(uint64_t pa);
 void page_content(uint64_t pfn, uint8_t *buf, bool *is_zero);
 void content_open(const char *path);		/* -p: data of in-use pages from a file */
 
-/* page tables (x86pt.c) */
-void pt_init(void);
-void pt_map(uint64_t va, uint64_t pa, uint64_t size);	/* size: 4k, 2m or 1g */
-void pt_build_direct_map(void);
+uint64_t kdata_alloc_aligned(uint64_t bytes, uint64_t align);
+uint64_t phys_r64(uint64_t pa);			/* target byte order */
 
 /* memory models (mm.c) */
 void mm_build(void);
@@ -195,6 +239,8 @@ void freelists_build(void);			/* zones + free lists (eras without a buddy marker
 
 /* kernel image symbols and utsname (eras.c) */
 void kimage_build(void);
+void vmaps_mark(void);		/* the pfns of "vmap" lines are kernel pages */
+void vmaps_build(void);		/* map them; M.vmap_list_va: their vmap_area_list */
 
 /* ELF output (elf.c) */
 void elf_write(const char *path);

@@ -9,7 +9,7 @@
  *   FLATMEM: SYMBOL(mem_map) -> a pointer to the struct page of pfn 0.
  * section_mem_map = (address of the section's first struct page
  *                    - first pfn * SIZE(page)) | flags.
- * Struct pages are in the vmemmap (mapped here, in 4 KiB or 2 MiB pages) or
+ * Struct pages are in the vmemmap (mapped here, in base pages or large ones) or
  * in memblock memory reached through the direct map.
  */
 #include "mkvmcore.h"
@@ -75,11 +75,14 @@ bool page_struct_mapped(uint64_t pfn)
 	return virt_mapped(va) && virt_mapped(va + (uint64_t)S.era->size_page - 1);
 }
 
-/* vmemmap: back and map every 4 KiB page of struct pages a present section needs. */
+/* vmemmap: back and map every page of struct pages a present section needs. */
 static void build_vmemmap(void)
 {
 	uint64_t sz = (uint64_t)S.era->size_page, i, n4k = 0, n2m = 0;
-	uint64_t per_chunk = (UINT64_C(2) << 20) >> PAGE_SHIFT;
+	/* groups of 2 MiB, or of the large vmemmap page when it is larger (ppc64 hash: 16 MiB) */
+	uint64_t group = S.pt_vmemmap > (2u << 20) ? S.pt_vmemmap : UINT64_C(2) << 20;
+	uint64_t per_chunk = group >> PAGE_SHIFT;
+	void (*map)(uint64_t, uint64_t, uint64_t) = A->vmemmap_map ? A->vmemmap_map : A->map;
 	uint8_t *want;
 
 	M.vmemmap_pages = (M.max_pfn * sz + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -110,10 +113,10 @@ static void build_vmemmap(void)
 		}
 		if (!any)
 			continue;
-		if (S.pt_vmemmap == (2u << 20) && !forbidden)
+		if (S.pt_vmemmap == group && !forbidden)
 			base = pool_alloc(per_chunk, per_chunk);
 		if (base != NO_PFN) {
-			pt_map(M.vmemmap_base + (i << PAGE_SHIFT), base << PAGE_SHIFT, UINT64_C(2) << 20);
+			map(M.vmemmap_base + (i << PAGE_SHIFT), base << PAGE_SHIFT, group);
 			for (j = 0; j < per_chunk; j++)
 				M.vmemmap_pfn[i + j] = base + j;
 			n2m++;
@@ -123,13 +126,14 @@ static void build_vmemmap(void)
 			if (want[j] != 1)
 				continue;
 			M.vmemmap_pfn[j] = pool_alloc(1, 1);
-			pt_map(M.vmemmap_base + (j << PAGE_SHIFT), M.vmemmap_pfn[j] << PAGE_SHIFT, PAGE_SIZE);
+			map(M.vmemmap_base + (j << PAGE_SHIFT), M.vmemmap_pfn[j] << PAGE_SHIFT, PAGE_SIZE);
 			n4k++;
 		}
 	}
 	free(want);
-	note("vmemmap at %#llx: %llu 2 MiB and %llu 4 KiB mappings", (unsigned long long)M.vmemmap_base,
-	     (unsigned long long)n2m, (unsigned long long)n4k);
+	note("vmemmap at %#llx: %llu %llu KiB and %llu %u KiB mappings",
+	     (unsigned long long)M.vmemmap_base, (unsigned long long)n2m,
+	     (unsigned long long)(group >> 10), (unsigned long long)n4k, PAGE_SIZE >> 10);
 }
 
 /* Struct pages in memblock memory, one block per present section. */

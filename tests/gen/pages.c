@@ -112,14 +112,11 @@ void pages_mark(void)
 
 /* ---- struct page bytes ------------------------------------------------------ */
 
+/* A field of a struct page, in the target's byte order; off < 0: no such field. */
 static void st(uint8_t *p, int off, uint64_t v, int width)
 {
-	int i;
-
-	if (off < 0)
-		return;
-	for (i = 0; i < width; i++)
-		p[off + i] = (uint8_t)(v >> (8 * i));
+	if (off >= 0)
+		put_t(p + off, v, (unsigned)width);
 }
 
 static uint64_t bit(int nr)
@@ -140,12 +137,7 @@ static void page_default(uint8_t *p, uint64_t pfn)
 
 static void or_flags(uint8_t *p, uint64_t f)
 {
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[S.era->off_flags + i];
-	st(p, S.era->off_flags, v | f, 8);
+	st(p, S.era->off_flags, get_t(p + S.era->off_flags, 8) | f, 8);
 }
 
 static void put_page(uint64_t pfn, const uint8_t *p)
