@@ -151,7 +151,7 @@ static void header_line(char *key, char *v)
 	header_lines++;
 	if (!strcmp(key, "arch")) {
 		if (!(A = arch_find(v)))
-			die("arch '%s' is not supported (x86_64)", v);
+			die("arch '%s' is not supported (x86_64, ppc64le, ppc64)", v);
 		if (header_lines != 1)
 			die("arch= must be the first header line");
 		if (A->defaults)

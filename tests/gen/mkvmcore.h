@@ -160,7 +160,7 @@ struct arch {
 };
 
 extern const struct arch *A;
-extern const struct arch arch_x86_64;
+extern const struct arch arch_x86_64, arch_ppc64le, arch_ppc64;
 const struct arch *arch_find(const char *name);
 /* Stores and loads in the target's byte order. */
 void put_t(uint8_t *b, uint64_t v, unsigned n);

@@ -19,21 +19,24 @@ except ImportError:
 
 
 def elf_info(path):
+    """Program headers, VMCOREINFO and e_machine of an ELF64 core in either byte order."""
     with open(path, "rb") as f:
         h = f.read(64)
-        phoff, = struct.unpack_from("<Q", h, 32)
-        phnum, = struct.unpack_from("<H", h, 56)
+        e = ">" if h[5] == 2 else "<"   # EI_DATA: ELFDATA2MSB
+        machine, = struct.unpack_from(e + "H", h, 18)
+        phoff, = struct.unpack_from(e + "Q", h, 32)
+        phnum, = struct.unpack_from(e + "H", h, 56)
         segs, info = [], {}
         for i in range(phnum):
             f.seek(phoff + 56 * i)
-            segs.append(struct.unpack("<IIQQQQQQ", f.read(56)))
+            segs.append(struct.unpack(e + "IIQQQQQQ", f.read(56)))
         for typ, _fl, off, _va, _pa, filesz, _m, _al in segs:
             if typ != 4:
                 continue
             f.seek(off)
             notes, pos = f.read(filesz), 0
             while pos + 12 <= len(notes):
-                nsz, dsz, _t = struct.unpack_from("<III", notes, pos)
+                nsz, dsz, _t = struct.unpack_from(e + "III", notes, pos)
                 name = notes[pos + 12:pos + 12 + nsz].rstrip(b"\0")
                 dpos = pos + 12 + (nsz + 3) // 4 * 4
                 if name == b"VMCOREINFO":
@@ -42,17 +45,22 @@ def elf_info(path):
                             k, v = line.split("=", 1)
                             info[k] = v
                 pos = dpos + (dsz + 3) // 4 * 4
-    return segs, info
+    return segs, info, machine
+
+
+EM_PPC64 = 21
 
 
 def main(path):
-    segs, vi = elf_info(path)
+    segs, vi, machine = elf_info(path)
     prog = drgn.Program()
     prog.set_core_dump(path)
     bad = []
     sym = lambda k: int(vi[k], 16)
     num = lambda k: int(vi[k], 0)
     num_or = lambda k, default: int(vi[k], 0) if k in vi else default
+    page = num("PAGESIZE")
+    page_shift = page.bit_length() - 1
 
     rel_at = sym("SYMBOL(init_uts_ns)") + num("OFFSET(uts_namespace.name)") + 2 * 65
     rel = prog.read(rel_at, 65).split(b"\0")[0].decode()
@@ -63,11 +71,11 @@ def main(path):
         for typ, _fl, off, va, pa, filesz, _m, _al in segs:
             if typ != 1 or filesz == 0:
                 continue
-            for o in sorted({0, filesz // 2 & ~4095, filesz - 4096}):
+            for o in sorted({0, filesz // 2 & ~(page - 1), filesz - page}):
                 f.seek(off + o)
-                want = f.read(4096)
+                want = f.read(page)
                 try:
-                    got = prog.read(va + o, 4096)
+                    got = prog.read(va + o, page)
                 except drgn.FaultError as ex:
                     bad.append("va %#x (pa %#x): %s" % (va + o, pa + o, ex))
                     continue
@@ -82,16 +90,20 @@ def main(path):
         ms = sym("SYMBOL(mem_section)")
         length = num("LENGTH(mem_section)")
         ssz = num("SIZE(mem_section)")
-        # x86_64's values where a (synthetic old) kernel does not export
-        # them: arch/x86/include/asm/sparsemem.h
+        # the arch's values where a (synthetic old) kernel does not export
+        # them: arch/x86/include/asm/sparsemem.h, arch/powerpc/include/asm/sparsemem.h
         l5 = vi.get("NUMBER(pgtable_l5_enabled)", "0") != "0"
-        section_bits = num_or("NUMBER(SECTION_SIZE_BITS)", 27)
-        physmem_bits = num_or("NUMBER(MAX_PHYSMEM_BITS)", 52 if l5 else 46)
-        shift = section_bits - 12
+        if machine == EM_PPC64:
+            section_bits = num_or("NUMBER(SECTION_SIZE_BITS)", 24)
+            physmem_bits = num_or("NUMBER(MAX_PHYSMEM_BITS)", 46)
+        else:
+            section_bits = num_or("NUMBER(SECTION_SIZE_BITS)", 27)
+            physmem_bits = num_or("NUMBER(MAX_PHYSMEM_BITS)", 52 if l5 else 46)
+        shift = section_bits - page_shift
         total = 1 << (physmem_bits - section_bits)
-        per_root = 4096 // ssz
+        per_root = page // ssz
         extreme = length == (total + per_root - 1) // per_root
-        max_pfn = max(pa + m for t, _f, _o, _v, pa, _fs, m, _a in segs if t == 1) >> 12
+        max_pfn = max(pa + m for t, _f, _o, _v, pa, _fs, m, _a in segs if t == 1) >> page_shift
         roots = ms
         if extreme:
             first = prog.read_u64(ms)

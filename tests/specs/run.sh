@@ -15,6 +15,8 @@
 #   ram RANGES        the 1st bitmap is exactly RANGES
 #   once TEXT         TEXT appears exactly once in makedumpfile's output
 #   says TEXT         TEXT appears in makedumpfile's output
+#   fails TEXT        the run must fail instead (non-zero exit) with exactly one
+#                     "makedumpfile: " error line, and that line contains TEXT
 # RANGES: 0x100-0x1ff (inclusive), 0x100+16, 0x100, "none"; blank or comma separated.
 # The bitmaps are read by tests/tools/kdump_bitmap.py, which shares no code with
 # the program; each generated dump is first read back with drgn
@@ -92,6 +94,21 @@ run_expect() {	# run_expect SPECNAME LINENO CORE "ARGS : CHECKS"
 	for a in "${argv[@]}"; do [ "$a" = -E ] && comp=; done	# ELF output is not compressed
 	env ${envs[@]+"${envs[@]}"} "$MDF" $comp "${argv[@]}" "$core" "$tmp/out" >"$tmp/log" 2>&1
 	rc=$?
+	case $checks in
+	fails\ *)	# the one check of a run that must fail
+		c=${checks#fails }
+		n=$(grep -c '^makedumpfile: ' "$tmp/log")
+		if [ $rc -eq 0 ]; then
+			result FAIL "$label : $checks" "makedumpfile exited 0"
+		elif [ "$n" -ne 1 ]; then
+			result FAIL "$label : $checks" "$n error lines: $(grep '^makedumpfile: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+		elif ! grep '^makedumpfile: ' "$tmp/log" | grep -qF -- "$c"; then
+			result FAIL "$label : $checks" "the error is: $(grep '^makedumpfile: ' "$tmp/log")"
+		else
+			result ok "$label : $checks"
+		fi
+		return ;;
+	esac
 	if [ $rc -ne 0 ]; then
 		result FAIL "$label" "makedumpfile exited $rc: $(grep -v '^$' "$tmp/log" | grep -v '\[' | tail -2 | tr '\n' ' ')"
 		return
