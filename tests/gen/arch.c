@@ -13,7 +13,8 @@
 
 const struct arch *A = &arch_x86_64;
 
-static const struct arch *const arches[] = { &arch_x86_64, &arch_ppc64le, &arch_ppc64 };
+static const struct arch *const arches[] = { &arch_x86_64, &arch_ppc64le, &arch_ppc64,
+						   &arch_s390x, &arch_riscv64 };
 
 const struct arch *arch_find(const char *name)
 {

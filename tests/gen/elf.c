@@ -156,7 +156,7 @@ void elf_write(const char *path)
 	if (A->text_segment) {
 		segs[nseg].type = PT_LOAD;
 		segs[nseg].flags = PF_R | PF_W | PF_X;
-		segs[nseg].vaddr = M.stext_va;
+		segs[nseg].vaddr = A->kimage_va(S.kload);
 		segs[nseg].paddr = S.kload;
 		segs[nseg].filesz = segs[nseg].memsz = S.ksize;
 		nseg++;
@@ -189,7 +189,8 @@ void elf_write(const char *path)
 		put_t(prstatus + PRSTATUS_PID, (uint64_t)cpu + 1, 4);	/* pr_pid */
 		emit_note("CORE", NT_PRSTATUS, prstatus, A->prstatus_size);
 	}
-	emit_note("VMCOREINFO", 0, vmci, vlen);
+	if (S.note)
+		emit_note("VMCOREINFO", 0, vmci, vlen);
 	notes_len = len;
 	segs[0].off = notes_off;
 	segs[0].filesz = notes_len;

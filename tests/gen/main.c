@@ -1,5 +1,5 @@
 /*
- * main.c - mkvmcore: write a synthetic x86_64 ELF /proc/vmcore from a spec.
+ * main.c - mkvmcore: write a synthetic ELF /proc/vmcore from a spec.
  *
  *   mkvmcore [-v] [-p PAGES] SPEC OUT   build the machine SPEC describes, write OUT;
  *                          -p: the data of in-use pages comes from the file
@@ -8,17 +8,23 @@
  *   mkvmcore --eras             list the kernel eras
  *
  * The spec is line based; '#' starts a comment.  Header lines are key=value:
- *   arch=x86_64|ppc64le|ppc64   the target (first header line; ppc64 is big-endian):
+ *   arch=x86_64|ppc64le|ppc64|s390x|riscv64   the target (first header line;
+ *                          ppc64 and s390x are big-endian):
  *                          ELF machine and byte order, virtual layout, page tables
  *   pagesize=4k|64k        ppc64 only (default 64k)
  *   mmu=radix|hash         ppc64 only (default radix)
+ *   levels=N               s390x: DAT table levels 2..5 (the ASCE type; default 3);
+ *                          riscv64: 3, 4, 5 for Sv39, Sv48, Sv57 (default 5)
+ *   vmcoreinfo_in=note|lowcore   s390x: lowcore: no VMCOREINFO note in the file,
+ *                          only the kernel's note buffer, pointed to by the lowcore
  *   era=6.12               kernel era: VMCOREINFO keys and struct page encodings
  *   ram=0-64M[,80M-96M:tail=4M]   RAM ranges (bytes; K/M/G/T suffixes); ":tail=N"
  *                          leaves the last N bytes out of the file (filesz < memsz)
  *   memmodel=sparse-extreme|sparse-extreme-pointer|sparse|flat
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
- *                          (ppc64: vmemmap=64k|2m radix, 64k|16m hash; 4k with 4 KiB pages)
+ *                          (ppc64: vmemmap=64k|2m radix, 64k|16m hash; 4k with 4 KiB pages;
+ *                          s390x: pagetable=4k|1m|2g, vmemmap=4k|1m)
  *   kcore=1 (add /proc/kcore's vmalloc and vmemmap PT_LOADs, p_paddr -1)
  *   l5=0|1  sme=BIT (memory encryption bit in page-table entries)  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
  *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
@@ -135,13 +141,17 @@ static unsigned parse_pgsize(const char *v)
 		return 4096;
 	if (!strcmp(v, "64k"))
 		return 64u << 10;
+	if (!strcmp(v, "1m"))
+		return 1u << 20;
 	if (!strcmp(v, "2m"))
 		return 2u << 20;
 	if (!strcmp(v, "16m"))
 		return 16u << 20;
 	if (!strcmp(v, "1g"))
 		return 1u << 30;
-	die("page size '%s' is not 4k, 64k, 2m, 16m or 1g", v);
+	if (!strcmp(v, "2g"))
+		return 2u << 30;
+	die("page size '%s' is not 4k, 64k, 1m, 2m, 16m, 1g or 2g", v);
 }
 
 static int header_lines;	/* arch= must come first: it sets the defaults */
@@ -151,7 +161,7 @@ static void header_line(char *key, char *v)
 	header_lines++;
 	if (!strcmp(key, "arch")) {
 		if (!(A = arch_find(v)))
-			die("arch '%s' is not supported (x86_64, ppc64le, ppc64)", v);
+			die("arch '%s' is not supported (x86_64, ppc64le, ppc64, s390x, riscv64)", v);
 		if (header_lines != 1)
 			die("arch= must be the first header line");
 		if (A->defaults)
@@ -166,6 +176,14 @@ static void header_line(char *key, char *v)
 		if (strcmp(v, "radix") && strcmp(v, "hash"))
 			die("mmu is radix or hash");
 		S.radix = !strcmp(v, "radix");
+	} else if (!strcmp(key, "levels")) {
+		S.levels = (unsigned)parse_size(v);
+	} else if (!strcmp(key, "vmcoreinfo_in")) {
+		if (strcmp(v, "note") && strcmp(v, "lowcore"))
+			die("vmcoreinfo_in is note or lowcore");
+		S.note = !strcmp(v, "note");
+		if (!S.note && strcmp(A->name, "s390x"))
+			die("vmcoreinfo_in=lowcore is s390x's");
 	} else if (!strcmp(key, "era")) {
 		if (!(S.era = era_find(v)))
 			die("unknown era '%s' (mkvmcore --eras lists them)", v);
@@ -379,6 +397,7 @@ static void defaults(void)
 {
 	S.era = era_find("6.12");
 	S.page_shift = 12;
+	S.note = true;
 	S.nram = 1;
 	S.ram[0].start = 0;
 	S.ram[0].end = S.ram[0].file_end = 64u << 20;

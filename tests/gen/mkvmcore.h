@@ -57,6 +57,7 @@ struct spec {
 	unsigned page_shift;	/* pagesize= (ppc64: 4k or 64k) */
 	bool radix;		/* ppc64 mmu=radix (else hash) */
 	unsigned levels;	/* s390x / riscv64: page-table levels */
+	bool note;		/* VMCOREINFO in an ELF note (else s390x: only in memory) */
 	struct ram ram[MAX_RAM];
 	int nram;
 	enum memmodel model;
@@ -160,7 +161,7 @@ struct arch {
 };
 
 extern const struct arch *A;
-extern const struct arch arch_x86_64, arch_ppc64le, arch_ppc64;
+extern const struct arch arch_x86_64, arch_ppc64le, arch_ppc64, arch_s390x, arch_riscv64;
 const struct arch *arch_find(const char *name);
 /* Stores and loads in the target's byte order. */
 void put_t(uint8_t *b, uint64_t v, unsigned n);

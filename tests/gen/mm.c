@@ -79,8 +79,8 @@ bool page_struct_mapped(uint64_t pfn)
 static void build_vmemmap(void)
 {
 	uint64_t sz = (uint64_t)S.era->size_page, i, n4k = 0, n2m = 0;
-	/* groups of 2 MiB, or of the large vmemmap page when it is larger (ppc64 hash: 16 MiB) */
-	uint64_t group = S.pt_vmemmap > (2u << 20) ? S.pt_vmemmap : UINT64_C(2) << 20;
+	/* groups of the large vmemmap page (s390x 1 MiB, ppc64 hash 16 MiB), else of 2 MiB */
+	uint64_t group = S.pt_vmemmap > PAGE_SIZE ? S.pt_vmemmap : UINT64_C(2) << 20;
 	uint64_t per_chunk = group >> PAGE_SHIFT;
 	void (*map)(uint64_t, uint64_t, uint64_t) = A->vmemmap_map ? A->vmemmap_map : A->map;
 	uint8_t *want;
