@@ -65,7 +65,8 @@ SRCS := makedumpfile.c cli.c err.c log.c infile.c vmcore.c vmcore_elf.c vmcore_k
 	kfacts.c vmcoreinfo.c dwarf_info.c kview.c kernel.c memmap.c pagerules.c filter.c plan.c \
 	bm2store.c dump.c pagepipe.c compress.c \
 	sink.c out_kdump.c out_elf.c split.c report.c dmesg.c memusage.c \
-	arch/arch.c arch/x86_64.c arch/arm64.c arch/ppc64.c arch/x86.c arch/s390x.c arch/riscv64.c
+	arch/arch.c arch/x86_64.c arch/arm64.c arch/ppc64.c arch/x86.c arch/s390x.c arch/riscv64.c \
+	arch/arm.c arch/loongarch64.c arch/mips64.c arch/vatables.c
 OBJS := $(addprefix $(B)/,$(SRCS:.c=.o))
 LIB_OBJS := $(filter-out $(B)/makedumpfile.o,$(OBJS))
 

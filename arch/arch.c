@@ -6,8 +6,12 @@
 #include "arch.h"
 #include "../log.h"
 
-static const struct arch_ops *const all_arches[] = { &arch_x86_64, &arch_arm64, &arch_ppc64,
-						     &arch_x86, &arch_s390x, &arch_riscv64 };
+static const struct arch_ops *const all_arches[] = {
+	&arch_x86_64, &arch_arm64, &arch_ppc64, &arch_x86, &arch_s390x, &arch_riscv64,
+	&arch_arm,
+	&arch_loongarch64,
+	&arch_mips64,
+};
 
 const struct arch_ops *arch_for_machine(unsigned e_machine)
 {

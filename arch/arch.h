@@ -84,6 +84,9 @@ extern const struct arch_ops arch_ppc64;
 extern const struct arch_ops arch_x86;
 extern const struct arch_ops arch_s390x;
 extern const struct arch_ops arch_riscv64;
+extern const struct arch_ops arch_arm;
+extern const struct arch_ops arch_loongarch64;
+extern const struct arch_ops arch_mips64;
 
 /*
  * The symbol shifts: the note's KERNELOFFSET less the one the -i text was
