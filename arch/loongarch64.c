@@ -82,8 +82,8 @@ static int la_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span, 
 	struct vat_walk w;
 
 	if (in_dmw(va, pa)) {
-		/* a window ends at the next 2^60 boundary; RAM ends far below it */
-		*span = ((va | ((UINT64_C(1) << 60) - 1)) - va) + 1;
+		/* to the top of the 48 physical bits the window keeps */
+		*span = ((va | DMW_PA_MASK) - va) + 1;
 		return 0;
 	}
 	if (va < XKVRANGE)

@@ -104,7 +104,10 @@ static int mips64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *sp
 	struct vat_walk w;
 
 	if (unmapped(va, pa)) {
-		*span = va >= CKSEG0 ? CKSSEG - va : ((va | ((UINT64_C(1) << 59) - 1)) - va) + 1;
+		/* to the end of the physical range the segment's mask keeps (CKSEG1 aliases CKSEG0) */
+		uint64_t mask = va >= CKSEG0 ? CKSEG_PA_MASK : XKPHYS_PA_MASK;
+
+		*span = ((va | mask) - va) + 1;
 		return 0;
 	}
 	if (va < XKSEG)
