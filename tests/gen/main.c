@@ -8,10 +8,11 @@
  *   mkvmcore --eras             list the kernel eras
  *
  * The spec is line based; '#' starts a comment.  Header lines are key=value:
- *   arch=x86_64|ppc64le|ppc64|s390x|riscv64   the target (first header line;
- *                          ppc64 and s390x are big-endian):
+ *   arch=x86_64|ppc64le|ppc64|s390x|riscv64|loongarch64|mips64el|mips64   the target
+ *                          (first header line; ppc64, s390x and mips64 are big-endian):
  *                          ELF machine and byte order, virtual layout, page tables
- *   pagesize=4k|64k        ppc64 only (default 64k)
+ *   pagesize=4k|16k|64k    ppc64: 4k or 64k (default 64k); loongarch64, mips64: 4k,
+ *                          16k (the default) or 64k
  *   mmu=radix|hash         ppc64 only (default radix)
  *   levels=N               s390x: DAT table levels 2..5 (the ASCE type; default 3);
  *                          riscv64: 3, 4, 5 for Sv39, Sv48, Sv57 (default 5)
@@ -24,7 +25,8 @@
  *   memmap=vmemmap|direct  where struct pages live (vmemmap needs SPARSEMEM)
  *   pagetable=4k|2m|1g     direct-map page size;  vmemmap=4k|2m  vmemmap page size
  *                          (ppc64: vmemmap=64k|2m radix, 64k|16m hash; 4k with 4 KiB pages;
- *                          s390x: pagetable=4k|1m|2g, vmemmap=4k|1m)
+ *                          s390x: pagetable=4k|1m|2g, vmemmap=4k|1m;
+ *                          loongarch64: the base page or PMD_SIZE, 32m with 16 KiB pages)
  *   kcore=1 (add /proc/kcore's vmalloc and vmemmap PT_LOADs, p_paddr -1)
  *   l5=0|1  sme=BIT (memory encryption bit in page-table entries)  kaslr=HEX  kernel=ADDR (physical _text)  ksize=SIZE  cpus=N
  *   section_bits=N  physmem_bits=N  release=STRING  crashtime=N
@@ -139,6 +141,8 @@ static unsigned parse_pgsize(const char *v)
 {
 	if (!strcmp(v, "4k"))
 		return 4096;
+	if (!strcmp(v, "16k"))
+		return 16u << 10;
 	if (!strcmp(v, "64k"))
 		return 64u << 10;
 	if (!strcmp(v, "1m"))
@@ -147,11 +151,13 @@ static unsigned parse_pgsize(const char *v)
 		return 2u << 20;
 	if (!strcmp(v, "16m"))
 		return 16u << 20;
+	if (!strcmp(v, "32m"))
+		return 32u << 20;
 	if (!strcmp(v, "1g"))
 		return 1u << 30;
 	if (!strcmp(v, "2g"))
 		return 2u << 30;
-	die("page size '%s' is not 4k, 64k, 1m, 2m, 16m, 1g or 2g", v);
+	die("page size '%s' is not 4k, 16k, 64k, 1m, 2m, 16m, 32m, 1g or 2g", v);
 }
 
 static int header_lines;	/* arch= must come first: it sets the defaults */
@@ -161,7 +167,7 @@ static void header_line(char *key, char *v)
 	header_lines++;
 	if (!strcmp(key, "arch")) {
 		if (!(A = arch_find(v)))
-			die("arch '%s' is not supported (x86_64, ppc64le, ppc64, s390x, riscv64)", v);
+			die("arch '%s' is not supported (x86_64, ppc64le, ppc64, s390x, riscv64, loongarch64, mips64el, mips64)", v);
 		if (header_lines != 1)
 			die("arch= must be the first header line");
 		if (A->defaults)
@@ -169,9 +175,9 @@ static void header_line(char *key, char *v)
 	} else if (!strcmp(key, "pagesize")) {
 		unsigned sz = parse_pgsize(v);
 
-		if (sz != 4096 && sz != (64u << 10))
-			die("pagesize is 4k or 64k");
-		S.page_shift = sz == 4096 ? 12 : 16;
+		if (sz != 4096 && sz != (16u << 10) && sz != (64u << 10))
+			die("pagesize is 4k, 16k or 64k");
+		S.page_shift = (unsigned)__builtin_ctz(sz);
 	} else if (!strcmp(key, "mmu")) {
 		if (strcmp(v, "radix") && strcmp(v, "hash"))
 			die("mmu is radix or hash");
@@ -208,8 +214,8 @@ static void header_line(char *key, char *v)
 		S.pt_direct = parse_pgsize(v);
 	} else if (!strcmp(key, "vmemmap")) {
 		S.pt_vmemmap = parse_pgsize(v);
-		if (S.pt_vmemmap > (16u << 20))
-			die("vmemmap pages are 4k, 64k, 2m or 16m");
+		if (S.pt_vmemmap > (32u << 20))
+			die("vmemmap pages are 4k, 16k, 64k, 1m, 2m, 16m or 32m");
 	} else if (!strcmp(key, "l5")) {
 		S.l5 = parse_size(v) != 0;
 	} else if (!strcmp(key, "sme")) {

@@ -162,6 +162,8 @@ struct arch {
 
 extern const struct arch *A;
 extern const struct arch arch_x86_64, arch_ppc64le, arch_ppc64, arch_s390x, arch_riscv64;
+extern const struct arch arch_loongarch64;
+extern const struct arch arch_mips64el, arch_mips64;
 const struct arch *arch_find(const char *name);
 /* Stores and loads in the target's byte order. */
 void put_t(uint8_t *b, uint64_t v, unsigned n);

@@ -84,6 +84,8 @@ static void ppc_check(void)
 
 	if (S.l5 || S.sme || S.kaslr || S.kcore)
 		die("l5=, sme=, kaslr= and kcore= are x86_64's");
+	if (PAGE_SIZE == (16u << 10))
+		die("ppc64 pages are 4k or 64k");
 	if (S.radix && !(v == PAGE_SIZE || v == (2u << 20)))
 		die("radix vmemmap pages are the base page or 2m");
 	if (!S.radix && !(v == PAGE_SIZE || v == (64u << 10) || v == (16u << 20)))
