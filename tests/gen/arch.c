@@ -17,6 +17,7 @@ static const struct arch *const arches[] = {
 	&arch_x86_64, &arch_ppc64le, &arch_ppc64, &arch_s390x, &arch_riscv64,
 	&arch_loongarch64,
 	&arch_mips64el, &arch_mips64,
+	&arch_arm, &arch_arm_lpae,
 };
 
 const struct arch *arch_find(const char *name)

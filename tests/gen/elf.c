@@ -1,5 +1,5 @@
 /*
- * elf.c - the ELF64 core file, laid out like /proc/vmcore:
+ * elf.c - the ELF64 (ELF32 for a 32-bit kernel) core file, laid out like /proc/vmcore:
  *   ELF header, program headers (PT_NOTE, a kernel text PT_LOAD where the
  *   arch has one (x86_64), one PT_LOAD per RAM range with p_vaddr =
  *   PAGE_OFFSET + p_paddr), the notes (one "CORE"/NT_PRSTATUS per CPU, then
@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EHDR_SIZE	64
-#define PHDR_SIZE	56
+#define EHDR_SIZE	(A->word32 ? 52u : 64u)
+#define PHDR_SIZE	(A->word32 ? 32u : 56u)
 #define PT_LOAD		1
 #define PT_NOTE		4
 #define PF_X		1
@@ -24,7 +24,7 @@
 #define PF_R		4
 #define NT_PRSTATUS	1
 #define PRSTATUS_MAX	512	/* struct elf_prstatus: the arch says its size */
-#define PRSTATUS_PID	32
+#define PRSTATUS_PID	(A->word32 ? 24 : 32)	/* after pr_info, pr_cursig, pr_sigpend, pr_sighold */
 
 struct seg { uint32_t type, flags; uint64_t off, vaddr, paddr, filesz, memsz, align; };
 
@@ -72,7 +72,7 @@ static void emit_note(const char *name, uint32_t type, const void *desc, size_t 
 
 static void emit_ehdr(unsigned phnum)
 {
-	const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', 2 /* 64-bit */,
+	const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', A->word32 ? 1 : 2 /* ELFCLASS32 : 64 */,
 				    A->big_endian ? 2 : 1 /* MSB : LSB */,
 				    1 /* EV_CURRENT */, 0 /* SYSV */ };
 
@@ -80,9 +80,9 @@ static void emit_ehdr(unsigned phnum)
 	emit_t(4, 2);		/* e_type: ET_CORE */
 	emit_t(A->e_machine, 2);
 	emit_t(1, 4);		/* e_version */
-	emit_t(0, 8);		/* e_entry */
-	emit_t(EHDR_SIZE, 8);	/* e_phoff */
-	emit_t(0, 8);		/* e_shoff */
+	emit_t(0, WORD);		/* e_entry */
+	emit_t(EHDR_SIZE, WORD);	/* e_phoff */
+	emit_t(0, WORD);		/* e_shoff */
 	emit_t(0, 4);		/* e_flags */
 	emit_t(EHDR_SIZE, 2);
 	emit_t(PHDR_SIZE, 2);
@@ -94,6 +94,17 @@ static void emit_ehdr(unsigned phnum)
 
 static void emit_phdr(const struct seg *s)
 {
+	if (A->word32) {	/* Elf32_Phdr: p_flags comes after p_memsz */
+		emit_t(s->type, 4);
+		emit_t(s->off, 4);
+		emit_t(s->vaddr, 4);
+		emit_t(s->paddr, 4);
+		emit_t(s->filesz, 4);
+		emit_t(s->memsz, 4);
+		emit_t(s->flags, 4);
+		emit_t(s->align, 4);
+		return;
+	}
 	emit_t(s->type, 4);
 	emit_t(s->flags, 4);
 	emit_t(s->off, 8);

@@ -101,6 +101,40 @@ static const struct era eras[] = {
 	  .chead_key = "compound_info" },
 };
 
+/*
+ * 32-bit kernels (i386, arm): longs and pointers of 4 bytes make struct page
+ * 40 bytes: flags, {lru | compound_head, dtor, order} at 4, mapping 12,
+ * index 16, private 20, _mapcount 24, _refcount 28, memcg_data 32,
+ * _last_cpupid 36 (LAST_CPUPID_NOT_IN_PAGE_FLAGS); struct mem_section is
+ * {section_mem_map, usage}; zones as Debian 12's 686 kernel has them.
+ */
+#define LAYOUT_32 .size_page = 40, .off_flags = 0, .off_count = 28, .off_mapcount = 24, \
+	.off_private = 20, .off_mapping = 12, .off_lru = 4, .off_chead = 4, .size_mem_section = 8
+#define ZONES_32 .size_zone = 768, .zone_free_area = 128, .zone_spanned = 72, \
+	.size_free_area = 44, .nr_migrate = 5, .pgdat_nr_zones = 3112, .max_nr_zones = 4, .max_order = 11
+
+/* Twins of the 64-bit rows of the same name (era_at_least compares those). */
+static const struct era eras32[] = {
+	{ .name = "6.1", .release = "6.1.0", LAYOUT_6_X, ZONES_NEW,
+	  .pg_lru = 4, .pg_private = 13, .pg_swapcache = 10, .pg_swapbacked = 19, .pg_slab = 9,
+	  .pg_head = 16, .pg_tail = -1, .pg_hwpoison = 23, .pg_buddy = -1,
+	  .exports = X_LRU | X_PRIVATE | X_SWAPCACHE | X_SWAPBACKED | X_SLAB | X_HEAD | X_DTOR,
+	  .buddy = BUDDY_MAPCOUNT, .buddy_val = -129, .export_buddy = true, .offline_val = -257,
+	  .order = ORD_FIELD, .huge = HUGE_DTOR, .hugetlb_dtor = 2, .corder_width = 1,
+	  LAYOUT_32, ZONES_32, .off_cdtor = 8, .off_corder = 9 },
+	{ .name = "6.12", .release = "6.12.0", ERA_6_12, LAYOUT_32, ZONES_32 },
+};
+
+const struct era *era_word32(const struct era *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(eras32) / sizeof(eras32[0]); i++)
+		if (!strcmp(eras32[i].name, e->name))
+			return &eras32[i];
+	die("era %s has no 32-bit struct page here (6.1 and 6.12 have)", e->name);
+}
+
 const struct era *era_find(const char *name)
 {
 	size_t i;
@@ -151,7 +185,7 @@ static void add_num(const char *name, long long v)
 
 bool era_at_least(const struct era *e, const char *than)	/* by table order */
 {
-	return e >= era_find(than);
+	return era_find(e->name) >= era_find(than);
 }
 #define newer era_at_least
 
@@ -182,14 +216,14 @@ static void zone_keys(const struct era *e)
 	add("SIZE(pglist_data)", "%d", e->pgdat_nr_zones + 64);
 	add("SIZE(zone)", "%d", e->size_zone);
 	add("SIZE(free_area)", "%d", e->size_free_area);
-	add("SIZE(list_head)", "16");
+	add("SIZE(list_head)", "%u", 2 * WORD);
 	add("OFFSET(pglist_data.node_zones)", "0");
 	add("OFFSET(pglist_data.nr_zones)", "%d", e->pgdat_nr_zones);
 	add("OFFSET(zone.free_area)", "%d", e->zone_free_area);
 	add("OFFSET(zone.spanned_pages)", "%d", e->zone_spanned);
 	add("OFFSET(free_area.free_list)", "0");
 	add("OFFSET(list_head.next)", "0");
-	add("OFFSET(list_head.prev)", "8");
+	add("OFFSET(list_head.prev)", "%u", WORD);
 	add("LENGTH(zone.free_area)", "%d", e->max_order);
 	if (e->nr_migrate)
 		add("LENGTH(free_area.free_list)", "%d", e->nr_migrate);
@@ -309,10 +343,11 @@ void kimage_build(void)
 
 /* ---- vmalloc: "vmap VA PFN" lines ------------------------------------------------ */
 
-#define VMAP_AREA_SIZE		64	/* struct vmap_area: va_start, va_end, rb_node, list, ... */
+/* struct vmap_area: va_start, va_end, rb_node (3 words), list, ... */
+#define VMAP_AREA_SIZE		(8 * WORD)
 #define VMAP_AREA_START		0
-#define VMAP_AREA_END		8
-#define VMAP_AREA_LIST		40
+#define VMAP_AREA_END		WORD
+#define VMAP_AREA_LIST		(5 * WORD)
 
 void vmaps_mark(void)
 {
@@ -349,7 +384,7 @@ void vmaps_build(void)
 
 	if (!S.nvmaps && !A->vmap_list)
 		return;
-	head = prev = M.vmap_list_va = kdata_alloc(16);
+	head = prev = M.vmap_list_va = kdata_alloc(2 * WORD);
 	for (i = 0; i < S.nvmaps; i++) {
 		if (S.vmaps[i].va & (PAGE_SIZE - 1))
 			die("vmap %#llx is not page aligned", (unsigned long long)S.vmaps[i].va);
@@ -367,13 +402,13 @@ void vmaps_build(void)
 		}
 		area = slab + used;
 		used += VMAP_AREA_SIZE;
-		virt_w64(area + VMAP_AREA_START, va[i]);
-		virt_w64(area + VMAP_AREA_END, va[i] + 2 * PAGE_SIZE);	/* a guard page follows */
+		virt_wlong(area + VMAP_AREA_START, va[i]);
+		virt_wlong(area + VMAP_AREA_END, va[i] + 2 * PAGE_SIZE);	/* a guard page follows */
 		node = area + VMAP_AREA_LIST;
-		virt_w64(prev, node);		/* prev->next */
-		virt_w64(node + 8, prev);	/* node->prev */
+		virt_wlong(prev, node);		/* prev->next */
+		virt_wlong(node + WORD, prev);	/* node->prev */
 		prev = node;
 	}
-	virt_w64(prev, head);			/* the last ->next is the head */
-	virt_w64(head + 8, prev);
+	virt_wlong(prev, head);			/* the last ->next is the head */
+	virt_wlong(head + WORD, prev);
 }

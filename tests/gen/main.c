@@ -8,8 +8,10 @@
  *   mkvmcore --eras             list the kernel eras
  *
  * The spec is line based; '#' starts a comment.  Header lines are key=value:
- *   arch=x86_64|ppc64le|ppc64|s390x|riscv64|loongarch64|mips64el|mips64   the target
- *                          (first header line; ppc64, s390x and mips64 are big-endian):
+ *   arch=x86_64|ppc64le|ppc64|s390x|riscv64|loongarch64|mips64el|mips64|arm|arm-lpae
+ *                          the target (first header line; ppc64, s390x and mips64 are
+ *                          big-endian; arm is a 32-bit kernel, ELF32, with classic or
+ *                          LPAE page tables):
  *                          ELF machine and byte order, virtual layout, page tables
  *   pagesize=4k|16k|64k    ppc64: 4k or 64k (default 64k); loongarch64, mips64: 4k,
  *                          16k (the default) or 64k
@@ -167,7 +169,7 @@ static void header_line(char *key, char *v)
 	header_lines++;
 	if (!strcmp(key, "arch")) {
 		if (!(A = arch_find(v)))
-			die("arch '%s' is not supported (x86_64, ppc64le, ppc64, s390x, riscv64, loongarch64, mips64el, mips64)", v);
+			die("arch '%s' is not supported (x86_64, ppc64le, ppc64, s390x, riscv64, loongarch64, mips64el, mips64, arm, arm-lpae)", v);
 		if (header_lines != 1)
 			die("arch= must be the first header line");
 		if (A->defaults)
@@ -426,6 +428,8 @@ static void check_spec(void)
 
 	if (S.model == MM_FLAT && S.memmap_vmemmap)
 		S.memmap_vmemmap = false;	/* FLATMEM has one mem_map array */
+	if (A->word32)
+		S.era = era_word32(S.era);
 	if (A->check)
 		A->check();
 	for (i = 0; i < S.nram; i++)

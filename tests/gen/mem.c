@@ -204,6 +204,7 @@ void virt_write(uint64_t va, const void *src, size_t n)
 
 void virt_w64(uint64_t va, uint64_t v) { uint8_t b[8]; put_t(b, v, 8); virt_write(va, b, 8); }
 void virt_w32(uint64_t va, uint32_t v) { uint8_t b[4]; put_t(b, v, 4); virt_write(va, b, 4); }
+void virt_wlong(uint64_t va, uint64_t v) { uint8_t b[8]; put_t(b, v, WORD); virt_write(va, b, WORD); }
 void virt_w8(uint64_t va, uint8_t v) { virt_write(va, &v, 1); }
 
 uint64_t virt_r64(uint64_t va)

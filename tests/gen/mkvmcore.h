@@ -127,6 +127,8 @@ enum pgx { X_LRU = 1, X_PRIVATE = 2, X_SWAPCACHE = 4, X_SWAPBACKED = 8, X_SLAB =
 
 const struct era *era_find(const char *name);
 bool era_at_least(const struct era *e, const char *than);	/* e is than or later */
+/* The era's 32-bit kernel (struct page of 32-bit longs); dies when the generator has none. */
+const struct era *era_word32(const struct era *e);
 void era_list(void);
 /* Append the VMCOREINFO text for the built machine to buf (NUL-terminated). */
 size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap);
@@ -144,6 +146,7 @@ struct arch {
 	const char *machine;		/* utsname machine */
 	unsigned e_machine;
 	bool big_endian;
+	bool word32;			/* a 32-bit kernel: ELF32, 4-byte pointers and longs */
 	unsigned prstatus_size;		/* sizeof(struct elf_prstatus) */
 	bool text_segment;		/* a PT_LOAD of its own maps the kernel image */
 	bool export_vmemmap;		/* SYMBOL(vmemmap) (5.10+ eras) */
@@ -163,8 +166,11 @@ struct arch {
 extern const struct arch *A;
 extern const struct arch arch_x86_64, arch_ppc64le, arch_ppc64, arch_s390x, arch_riscv64;
 extern const struct arch arch_loongarch64;
+extern const struct arch arch_arm, arch_arm_lpae;
 extern const struct arch arch_mips64el, arch_mips64;
 const struct arch *arch_find(const char *name);
+/* The kernel's word: sizeof(long) and of a pointer. */
+#define WORD	(A->word32 ? 4u : 8u)
 /* Stores and loads in the target's byte order. */
 void put_t(uint8_t *b, uint64_t v, unsigned n);
 uint64_t get_t(const uint8_t *b, unsigned n);
@@ -214,6 +220,7 @@ uint64_t virt_to_phys(uint64_t va);		/* dies when unmapped */
 bool virt_mapped(uint64_t va);
 void virt_write(uint64_t va, const void *src, size_t n);
 void virt_w64(uint64_t va, uint64_t v);
+void virt_wlong(uint64_t va, uint64_t v);	/* an unsigned long or a pointer: WORD bytes */
 void virt_w32(uint64_t va, uint32_t v);
 void virt_w8(uint64_t va, uint8_t v);
 uint64_t virt_r64(uint64_t va);

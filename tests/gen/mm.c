@@ -175,7 +175,7 @@ static void build_sections(void)
 		M.nr_mem_section_len = total;
 		for (nr = 0; nr < nr_sections; nr++)
 			if (present[nr])
-				virt_w64(M.mem_section_va + nr * ssz, section_value(nr));
+				virt_wlong(M.mem_section_va + nr * ssz, section_value(nr));
 		return;
 	} else {
 		uint64_t per_root = PAGE_SIZE / ssz, nr_roots = (total + per_root - 1) / per_root, r;
@@ -183,10 +183,10 @@ static void build_sections(void)
 
 		M.nr_mem_section_len = nr_roots;
 		if (S.era->modern_roots)
-			roots = phys_to_direct(pool_alloc((nr_roots * 8 + PAGE_SIZE - 1) >> PAGE_SHIFT, 1)
+			roots = phys_to_direct(pool_alloc((nr_roots * WORD + PAGE_SIZE - 1) >> PAGE_SHIFT, 1)
 					       << PAGE_SHIFT);
 		else
-			roots = kdata_alloc(nr_roots * 8);
+			roots = kdata_alloc(nr_roots * WORD);
 		for (r = 0; r * per_root < nr_sections; r++) {
 			uint64_t root = 0;
 
@@ -197,14 +197,14 @@ static void build_sections(void)
 					continue;	/* no memory here: the kernel leaves it zero */
 				if (!root) {
 					root = phys_to_direct(pool_alloc(1, 1) << PAGE_SHIFT);
-					virt_w64(roots + r * 8, root);
+					virt_wlong(roots + r * WORD, root);
 				}
-				virt_w64(root + (nr % per_root) * ssz, v);
+				virt_wlong(root + (nr % per_root) * ssz, v);
 			}
 		}
 		if (S.model == MM_EXTREME_PTR) {
-			M.mem_section_va = kdata_alloc(8);	/* struct mem_section **mem_section */
-			virt_w64(M.mem_section_va, roots);
+			M.mem_section_va = kdata_alloc(WORD);	/* struct mem_section **mem_section */
+			virt_wlong(M.mem_section_va, roots);
 		} else {
 			M.mem_section_va = roots;
 		}
@@ -287,8 +287,8 @@ void mm_build(void)
 		for (uint64_t nr = 0; nr < nr_sections; nr++)
 			present[nr] = true;
 		M.direct_map_va = phys_to_direct(pool_alloc(pages, 1) << PAGE_SHIFT);
-		M.mem_map_sym_va = kdata_alloc(8);	/* struct page *mem_map */
-		virt_w64(M.mem_map_sym_va, M.direct_map_va);
+		M.mem_map_sym_va = kdata_alloc(WORD);	/* struct page *mem_map */
+		virt_wlong(M.mem_map_sym_va, M.direct_map_va);
 		note("FLATMEM mem_map at %#llx", (unsigned long long)M.direct_map_va);
 		return;
 	}

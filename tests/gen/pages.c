@@ -14,7 +14,8 @@
 #define ADDRESS_SPACE	(M.page_offset + 0x3f00180)
 #define BUFFER_HEAD	(M.page_offset + 0x3f002c0)
 #define KMEM_CACHE	(M.page_offset + 0x3f00400)
-#define ZONE_BITS(pfn)	((uint64_t)((pfn) < 0x1000 ? 0 : (pfn) < 0x100000 ? 1 : 2) << 62)
+/* the zone in the top two bits of page->flags (an unsigned long) */
+#define ZONE_BITS(pfn)	((uint64_t)((pfn) < 0x1000 ? 0 : (pfn) < 0x100000 ? 1 : 2) << (8 * WORD - 2))
 
 static const char *kind_name(enum kind k)
 {
@@ -113,10 +114,10 @@ void pages_mark(void)
 /* ---- struct page bytes ------------------------------------------------------ */
 
 /* A field of a struct page, in the target's byte order; off < 0: no such field. */
-static void st(uint8_t *p, int off, uint64_t v, int width)
+static void st(uint8_t *p, int off, uint64_t v, unsigned width)
 {
 	if (off >= 0)
-		put_t(p + off, v, (unsigned)width);
+		put_t(p + off, v, width);
 }
 
 static uint64_t bit(int nr)
@@ -130,14 +131,14 @@ static void page_default(uint8_t *p, uint64_t pfn)
 	const struct era *e = S.era;
 
 	memset(p, 0, (size_t)e->size_page);
-	st(p, e->off_flags, ZONE_BITS(pfn), 8);
+	st(p, e->off_flags, ZONE_BITS(pfn), WORD);
 	st(p, e->off_count, 1, 4);
 	st(p, e->off_mapcount, UINT32_MAX, 4);
 }
 
 static void or_flags(uint8_t *p, uint64_t f)
 {
-	st(p, S.era->off_flags, get_t(p + S.era->off_flags, 8) | f, 8);
+	st(p, S.era->off_flags, get_t(p + S.era->off_flags, WORD) | f, WORD);
 }
 
 static void put_page(uint64_t pfn, const uint8_t *p)
@@ -151,7 +152,7 @@ static void free_head(uint8_t *p, uint64_t order)
 	const struct era *e = S.era;
 
 	st(p, e->off_count, 0, 4);
-	st(p, e->off_private, order, 8);
+	st(p, e->off_private, order, WORD);
 	switch (e->buddy) {
 	case BUDDY_LISTS:
 		if (e->free_private_flag)
@@ -178,7 +179,7 @@ static void slab_page(uint8_t *p)
 		or_flags(p, bit(e->pg_slab));
 	}
 	if (e->slab_mapping_bit)
-		st(p, e->off_mapping, KMEM_CACHE | 1, 8);
+		st(p, e->off_mapping, KMEM_CACHE | 1, WORD);
 }
 
 static void user_or_cache(uint8_t *p, enum sub sub, bool priv)
@@ -188,14 +189,14 @@ static void user_or_cache(uint8_t *p, enum sub sub, bool priv)
 	switch (sub) {
 	case SUB_ANON:
 		or_flags(p, bit(e->pg_lru) | bit(e->pg_swapbacked));
-		st(p, e->off_mapping, ANON_VMA | 1, 8);
+		st(p, e->off_mapping, ANON_VMA | 1, WORD);
 		st(p, e->off_mapcount, 0, 4);
 		break;
 	case SUB_CACHE:
 		or_flags(p, bit(e->pg_lru) | (priv ? bit(e->pg_private) : 0));
-		st(p, e->off_mapping, ADDRESS_SPACE, 8);
+		st(p, e->off_mapping, ADDRESS_SPACE, WORD);
 		if (priv)
-			st(p, e->off_private, BUFFER_HEAD, 8);
+			st(p, e->off_private, BUFFER_HEAD, WORD);
 		break;
 	case SUB_SLAB:
 		slab_page(p);
@@ -215,7 +216,7 @@ static void compound_page(const struct item *it, uint64_t head, uint64_t i, uint
 		or_flags(p, bit(e->pg_head));
 		user_or_cache(p, it->sub, it->priv);
 		if (it->sub == SUB_HUGETLB) {
-			st(p, e->off_mapping, ADDRESS_SPACE + 0x40, 8);
+			st(p, e->off_mapping, ADDRESS_SPACE + 0x40, WORD);
 			if (e->huge == HUGE_TYPE)
 				st(p, e->off_mapcount, (uint32_t)e->hugetlb_type, 4);
 		}
@@ -223,10 +224,10 @@ static void compound_page(const struct item *it, uint64_t head, uint64_t i, uint
 	}
 	st(p, e->off_count, 0, 4);
 	if (e->tail == TAIL_CHEAD) {
-		st(p, e->off_chead, page_struct_va(head) | 1, 8);
+		st(p, e->off_chead, page_struct_va(head) | 1, WORD);
 	} else {
 		or_flags(p, e->pg_tail >= 0 ? bit(e->pg_tail) : bit(e->pg_head));
-		st(p, e->off_private, page_struct_va(head), 8);
+		st(p, e->off_private, page_struct_va(head), WORD);
 	}
 	if (i == 1) {
 		uint64_t dtor = it->sub == SUB_HUGETLB ? (uint64_t)e->hugetlb_dtor : 1;
@@ -237,17 +238,17 @@ static void compound_page(const struct item *it, uint64_t head, uint64_t i, uint
 			st(p, e->off_corder, (uint64_t)it->order, e->corder_width);
 			break;
 		case ORD_LRU_PREV:
-			st(p, e->off_lru + 8, (uint64_t)it->order, 8);
+			st(p, e->off_lru + (int)WORD, (uint64_t)it->order, WORD);
 			break;
 		case ORD_FLAGS1:
-			st(p, e->off_flags, ZONE_BITS(head + 1) | (uint64_t)it->order, 8);
+			st(p, e->off_flags, ZONE_BITS(head + 1) | (uint64_t)it->order, WORD);
 			break;
 		}
 		if (e->huge == HUGE_DTOR)
 			st(p, e->off_cdtor, dtor, e->corder_width);
 		else if (e->huge == HUGE_DTOR_PTR)
 			st(p, e->off_lru, it->sub == SUB_HUGETLB ? M.free_huge_page_va
-							      : M.free_huge_page_va + 0x1200, 8);
+							      : M.free_huge_page_va + 0x1200, WORD);
 	}
 }
 
@@ -285,7 +286,7 @@ static void item_page(const struct item *it, uint64_t pfn, uint8_t *p)
 		break;
 	case K_SWAPCACHE:
 		or_flags(p, bit(e->pg_swapcache) | bit(e->pg_swapbacked));
-		st(p, e->off_private, 0x2a00, 8);	/* swp_entry_t */
+		st(p, e->off_private, 0x2a00, WORD);	/* swp_entry_t */
 		break;
 	case K_SLAB:
 		slab_page(p);

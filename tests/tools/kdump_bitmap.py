@@ -38,7 +38,9 @@ Layout facts used (64-bit main header; all fields in the dump's byte order):
   444 total_ram_blocks, 448 device_blocks, 452 written_blocks,
   456 current_cpu, 460 nr_cpus.
   (A 32-bit writer has a 4+4 byte timestamp at 404, so everything from
-  status on sits 12 bytes earlier; this is detected.)
+  status on sits 12 bytes earlier; this is detected.  Its sub header has
+  4-byte longs and its 8-byte members at 4-byte alignment on i386 (utsname
+  machine i?86), at 8-byte alignment on the other 32-bit ABIs: ARM EABI.)
   Sub header at block 1 (64-bit longs): 0 phys_base, 8 dump_level, 12 split,
   16 start_pfn, 24 end_pfn, 32 offset_vmcoreinfo, 40 size_vmcoreinfo,
   48 offset_note, 56 size_note, 64 offset_eraseinfo, 72 size_eraseinfo,
@@ -268,12 +270,16 @@ class KdumpFile:
                      "start_pfn_64", "end_pfn_64", "max_mapnr_64"]
             vals = struct.unpack_from(e + "QiiQQqQqQqQQQQ", sub, 0)
         else:
-            # i386 layout (8-byte members aligned to 4)
             names = ["phys_base", "dump_level", "split", "start_pfn", "end_pfn",
                      "offset_vmcoreinfo", "size_vmcoreinfo", "offset_note",
                      "size_note", "offset_eraseinfo", "size_eraseinfo",
                      "start_pfn_64", "end_pfn_64", "max_mapnr_64"]
-            vals = struct.unpack_from(e + "IiiIIqIqIqIQQQ", sub, 0)
+            if self.utsname[4] in ("i386", "i486", "i586", "i686"):
+                # i386 layout (8-byte members aligned to 4)
+                vals = struct.unpack_from(e + "IiiIIqIqIqIQQQ", sub, 0)
+            else:
+                # the other 32-bit ABIs (ARM EABI, PowerPC) align them to 8
+                vals = struct.unpack_from(e + "IiiII4xqI4xqI4xqI4xQQQ", sub, 0)
         self.sub = dict(zip(names, vals))
         if self.header_version < 6:
             for k in ("start_pfn_64", "end_pfn_64", "max_mapnr_64"):
