@@ -31,6 +31,7 @@ struct kview {
 	uint64_t phys_base;	/* kdump sub header: x86_64 text offset, arm64 PHYS_OFFSET,
 				   riscv64 phys_ram_base, else 0 */
 	uint64_t kaslr_offset;
+	uint64_t arch_pfn_offset;	/* FLATMEM: the pfn of mem_map[0] (ARCH_PFN_OFFSET; arm: PHYS_OFFSET) */
 
 	/* one-entry translation cache: [tlb_va, tlb_va + tlb_len) -> tlb_pa */
 	uint64_t tlb_va, tlb_pa, tlb_len;

@@ -20,7 +20,7 @@ struct memmap {
 	uint64_t max_pfn;
 	unsigned size_page;
 
-	uint64_t flat_map;		/* FLATMEM: struct page of pfn 0 */
+	uint64_t flat_map;		/* FLATMEM: mem_map[0], the page of pfn kv->arch_pfn_offset */
 
 	unsigned pfn_section_shift;	/* log2(pages per section) */
 	uint64_t nr_sections;
@@ -245,10 +245,10 @@ int memmap_lookup(struct memmap *mm, uint64_t pfn, uint64_t *first, uint64_t *en
 	uint64_t nr;
 
 	switch (mm->model) {
-	case MM_FLATMEM:
-		*first = 0;
-		*end = mm->max_pfn;
-		*page_va = mm->flat_map;
+	case MM_FLATMEM:	/* mem_map[0] is ARCH_PFN_OFFSET's page; none below it */
+		*first = pfn < mm->kv->arch_pfn_offset ? 0 : mm->kv->arch_pfn_offset;
+		*end = pfn < mm->kv->arch_pfn_offset ? mm->kv->arch_pfn_offset : mm->max_pfn;
+		*page_va = pfn < mm->kv->arch_pfn_offset ? 0 : mm->flat_map;
 		return 0;
 	case MM_SPARSEMEM:
 	case MM_SPARSEMEM_EXTREME:
@@ -277,9 +277,10 @@ int memmap_page_to_pfn(struct memmap *mm, uint64_t va, uint64_t *pfn, struct err
 	uint64_t nr;
 
 	if (mm->model == MM_FLATMEM) {
-		if (va < mm->flat_map || (va - mm->flat_map) / mm->size_page >= mm->max_pfn)
+		if (va < mm->flat_map ||
+		    (va - mm->flat_map) / mm->size_page >= mm->max_pfn - mm->kv->arch_pfn_offset)
 			return err_set(e, "struct page 0x%" PRIx64 " is outside mem_map", va);
-		*pfn = (va - mm->flat_map) / mm->size_page;
+		*pfn = mm->kv->arch_pfn_offset + (va - mm->flat_map) / mm->size_page;
 		return 0;
 	}
 	for (nr = 0; nr < mm->nr_sections; nr++) {

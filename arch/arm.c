@@ -134,6 +134,7 @@ static int arm_init(struct kview *kv, struct err *e)
 	st->phys_offset = find_phys_offset(kv);
 	st->page_offset = find_page_offset(kv, st->phys_offset);
 	kv->phys_base = st->phys_offset;
+	kv->arch_pfn_offset = st->phys_offset >> kv->page_shift;	/* PHYS_PFN_OFFSET */
 	if (kf_have(k, KF_SYM_swapper_pg_dir) && kf_addr(k, KF_SYM_swapper_pg_dir) >= st->page_offset)
 		st->pgd_pa = kf_addr(k, KF_SYM_swapper_pg_dir) - st->page_offset + st->phys_offset;
 	if (kf_have_text(k, KT_CONFIG_ARM_LPAE))

@@ -26,7 +26,8 @@
  *     ATTRINDX | L_PTE_XN | L_PTE_DIRTY (bits 54, 55 above the 40-bit
  *     address);
  *   - vmcore_info.c (machine_kexec.c before 6.9): CONFIG_ARM_LPAE=y;
- *   - sparsemem.h: SECTION_SIZE_BITS 28, MAX_PHYSMEM_BITS 36.
+ *   - sparsemem.h: SECTION_SIZE_BITS 28, MAX_PHYSMEM_BITS 36; FLATMEM's
+ *     mem_map[0] is the page of PHYS_OFFSET (memory.h: ARCH_PFN_OFFSET).
  */
 #include "mkvmcore.h"
 
@@ -165,6 +166,7 @@ static void arm_layout(void)
 	unsigned i;
 
 	M.page_offset = ARM_PAGE_OFFSET - phys_offset;	/* va = page_offset + pa */
+	M.flat_first_pfn = phys_offset >> PAGE_SHIFT;	/* ARCH_PFN_OFFSET = PHYS_PFN_OFFSET */
 	M.phys_base = 0;
 	M.stext_va = M.page_offset + S.kload + ARM_TEXT_OFFSET + 0x240;
 	M.free_huge_page_va = M.stext_va + 0x2345a0;

@@ -194,7 +194,8 @@ struct machine {
 	uint64_t pool_next;		/* next candidate pfn (top-down) of the pool */
 	uint64_t *vmemmap_pfn;		/* per vmemmap 4 KiB page: backing pfn or NO_PFN */
 	uint64_t vmemmap_pages;
-	uint64_t direct_map_va;		/* FLATMEM / direct: struct page of pfn 0 */
+	uint64_t direct_map_va;		/* FLATMEM / direct: mem_map[0], the struct page of pfn flat_first_pfn */
+	uint64_t flat_first_pfn;	/* FLATMEM: ARCH_PFN_OFFSET (arm: PHYS_OFFSET >> PAGE_SHIFT), else 0 */
 	uint64_t *section_map;		/* direct mem_map: per section, struct page va of its first pfn */
 };
 

@@ -59,7 +59,7 @@ uint64_t page_struct_va(uint64_t pfn)
 	uint64_t sz = (uint64_t)S.era->size_page;
 
 	if (S.model == MM_FLAT)
-		return M.direct_map_va + pfn * sz;
+		return M.direct_map_va + (pfn - M.flat_first_pfn) * sz;
 	if (S.memmap_vmemmap)
 		return M.vmemmap_base + pfn * sz;
 	return M.section_map[pfn / pfns_per_section] + (pfn % pfns_per_section) * sz;
@@ -70,6 +70,8 @@ bool page_struct_mapped(uint64_t pfn)
 	uint64_t va;
 
 	if (S.model != MM_FLAT && !section_present(pfn / pfns_per_section))
+		return false;
+	if (S.model == MM_FLAT && pfn < M.flat_first_pfn)
 		return false;
 	va = page_struct_va(pfn);
 	return virt_mapped(va) && virt_mapped(va + (uint64_t)S.era->size_page - 1);
@@ -281,7 +283,7 @@ void mm_build(void)
 	uint64_t sz = (uint64_t)S.era->size_page;
 
 	if (S.model == MM_FLAT) {
-		uint64_t pages = (M.max_pfn * sz + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		uint64_t pages = ((M.max_pfn - M.flat_first_pfn) * sz + PAGE_SIZE - 1) >> PAGE_SHIFT;
 
 		find_sections();	/* for page_struct_mapped: FLATMEM has no absent parts */
 		for (uint64_t nr = 0; nr < nr_sections; nr++)

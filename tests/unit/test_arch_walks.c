@@ -242,6 +242,7 @@ static void test_arm_classic(bool with_key)
 	EQ("arm classic: opens", fake_open(&f, &e), 0);
 	EQ("arm classic: ptr_size", f.kv.ptr_size, 4);
 	EQ("arm classic: phys_base is PHYS_OFFSET", f.kv.phys_base, ARM_RAM);
+	EQ("arm classic: FLATMEM's mem_map[0] is PHYS_OFFSET's pfn", f.kv.arch_pfn_offset, ARM_RAM >> 12);
 	want_pa(&f, "arm section", 0xc0012345, 0x80012345, 0x100000 - 0x12345);
 	want_pa(&f, "arm section 2", 0xc01fffff, 0x801fffff, 1);
 	want_pa(&f, "arm section with PXN", 0xc1000010, 0x81000010, 0x100000 - 0x10);
