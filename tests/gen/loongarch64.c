@@ -7,7 +7,8 @@
  *     0x9000000000000000 is PAGE_OFFSET; va = CACHE_BASE | pa; the kernel
  *     runs in it (VMLINUX_LOAD_ADDRESS 0x9000000000200000: kernel=2M);
  *   - pgtable.h: 3 levels (CONFIG_PGTABLE_LEVELS 3, the 16 KiB default:
- *     PMD_SHIFT 25, PGDIR_SHIFT 36, VA_BITS 47), one page of entries per
+ *     PMD_SHIFT 25, PGDIR_SHIFT 36, VA_BITS 47; levels= 2 or 4 for the other
+ *     Kconfig choices), one page of entries per
  *     level; the mapped range starts at vm_map_base = -(1 << cpu_vabits)
  *     (cpu_vabits 48: 0xffff000000000000) with modules then vmalloc, the
  *     vmemmap near its top (VMALLOC_END + PMD_SIZE); tables are linked by
@@ -46,9 +47,15 @@ static void la_defaults(void)
 	S.pt_direct = 0;
 }
 
+/* CONFIG_PGTABLE_LEVELS: levels= (4 KiB pages: 3 or 4; 16 and 64 KiB: 2 or 3), default 3 */
+static unsigned levels(void)
+{
+	return S.levels ? S.levels : 3;
+}
+
 static unsigned va_bits(void)
 {
-	return PAGE_SHIFT + 3 * (PAGE_SHIFT - 3);
+	return PAGE_SHIFT + levels() * (PAGE_SHIFT - 3);
 }
 
 static void la_check(void)
@@ -59,6 +66,11 @@ static void la_check(void)
 		die("l5=, sme=, kaslr= and kcore= are x86_64's");
 	if (S.model == MM_FLAT || !S.memmap_vmemmap)
 		die("the loongarch64 backend builds SPARSEMEM_VMEMMAP kernels only");
+	if (levels() < 2 || levels() > 4 || (levels() == 4 && PAGE_SIZE != 4096) ||
+	    (levels() == 2 && PAGE_SIZE == 4096))
+		die("loongarch64 has 3 or 4 levels with 4 KiB pages, 2 or 3 with 16 or 64 KiB");
+	if (levels() == 2 && S.pt_vmemmap != PAGE_SIZE)
+		die("a 2-level loongarch64 has no pmd: vmemmap pages are the base page");
 	if (S.pt_vmemmap != PAGE_SIZE && S.pt_vmemmap != pmd)
 		die("loongarch64 vmemmap pages are the base page or PMD_SIZE (%llu KiB)",
 		    (unsigned long long)(pmd >> 10));
@@ -66,7 +78,7 @@ static void la_check(void)
 
 static void la_layout(void)
 {
-	static const struct vapt_geom g = { 3, 0, la_pte, la_huge, LA_HUGE };
+	struct vapt_geom g = { levels(), 0, la_pte, levels() > 2 ? la_huge : NULL, LA_HUGE };
 	uint64_t top = LA_VM_MAP_BASE + (UINT64_C(1) << va_bits());
 	uint64_t pmd = UINT64_C(1) << (2 * PAGE_SHIFT - 3);
 
@@ -77,8 +89,9 @@ static void la_layout(void)
 	/* the vmemmap's quarter of the mapped range, at its top, PMD aligned */
 	M.vmemmap_base = (top - (top - LA_VM_MAP_BASE) / 4) & ~(pmd - 1);
 	M.top_pgt_va = vapt_init(&g);
-	note("loongarch64 %u KiB pages: swapper_pg_dir %#llx, vmemmap %#llx", PAGE_SIZE >> 10,
-	     (unsigned long long)M.top_pgt_va, (unsigned long long)M.vmemmap_base);
+	note("loongarch64 %u KiB pages, %u levels: swapper_pg_dir %#llx, vmemmap %#llx",
+	     PAGE_SIZE >> 10, levels(), (unsigned long long)M.top_pgt_va,
+	     (unsigned long long)M.vmemmap_base);
 }
 
 static uint64_t la_kimage_va(uint64_t pa)
