@@ -29,8 +29,11 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 	kv->arch = arch_for_machine(vmcore_machine(vc));
 	if (!kv->arch)
 		return 0;
-	if (kv->arch->init(kv, e) < 0)
+	if (kv->arch->init(kv, e) < 0) {
+		if (kv->arch->fini)
+			kv->arch->fini(kv);	/* what init had set up */
 		return -1;
+	}
 	arch_fill_fallbacks(kv);
 	return 0;
 }

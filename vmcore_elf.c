@@ -348,6 +348,11 @@ static int elf_set_page_size(void *fmt, unsigned page_size, struct err *e)
 	struct elf_input *ei = fmt;
 
 	ei->page_size = page_size;
+	/* set again when the page size is learnt late: the old geometry goes */
+	free(ei->scratch);
+	free(ei->zero);
+	free(ei->ranges);
+	ei->ranges = NULL;
 	ei->scratch = malloc(page_size);
 	ei->zero = calloc(1, page_size);
 	if (!ei->scratch || !ei->zero)
