@@ -43,56 +43,60 @@ void dump_run_close(struct dump_run *r)
 	r->filter = NULL;
 	free(r->wbm);
 	r->wbm = NULL;
+	free(r->unreadable);
+	r->unreadable = NULL;
+	r->nunreadable = r->unreadable_cap = 0;
 }
 
-/* Zero pages leave the bitmap (ELF at -d 1, --mem-usage): every kept page is read. */
-static int exclude_zero_pages(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
-			      bool count, struct err *e)
+/* Clear the bits of the pages known unreadable in window [start, end). */
+static void clear_known_unreadable(const struct dump_run *r, uint64_t start, uint64_t end,
+				  uint8_t *bm)
 {
+	size_t i;
+
+	for (i = 0; i < r->nunreadable && r->unreadable[i] < end; i++)
+		if (r->unreadable[i] >= start)
+			bm_clear(bm, r->unreadable[i] - start);
+}
+
+/*
+ * What a kept page's bytes say, where the bitmap must know before the
+ * pages are written: zero pages leave it (ELF at -d 1, --mem-usage), and
+ * so do pages that cannot be read when a stream sends its bitmap first.
+ * The counting pass reads each kept page once; a rebuild that needs only
+ * the unreadable ones takes them from the list.
+ */
+static int judge_page_bytes(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
+			    bool count, struct err *e)
+{
+	const struct dump_plan *p = r->plan;
 	unsigned ps = r->kn->kv.page_size;
 	uint64_t i;
 
+	if (!count && !p->exclude_zero_in_bitmap) {
+		clear_known_unreadable(r, start, end, bm);
+		return 0;
+	}
 	for (i = bm_next_set(bm, 0, end - start); i < end - start;
 	     i = bm_next_set(bm, i + 1, end - start)) {
-		const uint8_t *page = vmcore_page(r->kn->vc, start + i, e);
+		struct err why = { 0 };
+		const uint8_t *page = vmcore_page(r->kn->vc, start + i, &why);
 
-		if (!page && e->code == ERR_UNREADABLE) {
-			*e = (struct err){ 0 };	/* not known to be zero: the writer leaves it out */
-			continue;
-		}
-		if (!page)
-			return -1;
-		if (page_is_zero(page, ps)) {
+		if (!page) {
+			if (why.code != ERR_UNREADABLE) {
+				*e = why;
+				return -1;
+			}
+			if (count && dump_note_unreadable(r, start + i, &why, e) < 0)
+				return -1;
+			/* else the ELF writer leaves it out, ending a PT_LOAD there */
+			if (p->unreadable_in_bitmap)
+				bm_clear(bm, i);
+		} else if (p->exclude_zero_in_bitmap && page_is_zero(page, ps)) {
 			bm_clear(bm, i);
 			if (count)
 				r->counts->zero++;
 		}
-	}
-	return 0;
-}
-
-/*
- * Kept pages whose data cannot be read leave the bitmap (a stream's goes
- * out before its pages); counted once, in the counting pass.
- */
-static int exclude_unreadable_pages(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
-				    bool count, struct err *e)
-{
-	uint64_t i;
-
-	for (i = bm_next_set(bm, 0, end - start); i < end - start;
-	     i = bm_next_set(bm, i + 1, end - start)) {
-		struct err why = { 0 };
-
-		if (vmcore_page(r->kn->vc, start + i, &why))
-			continue;
-		if (why.code != ERR_UNREADABLE) {
-			*e = why;
-			return -1;
-		}
-		bm_clear(bm, i);
-		if (count)
-			dump_note_unreadable(r, start + i, &why);
 	}
 	return 0;
 }
@@ -104,10 +108,8 @@ static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_
 	if (vmcore_window_bits(r->kn->vc, start, end, bm, true, e) < 0 ||
 	    filter_window(r->filter, start, end, bm, e) < 0)
 		return -1;
-	if (r->plan->unreadable_in_bitmap && exclude_unreadable_pages(r, start, end, bm, count, e) < 0)
-		return -1;
-	if (r->plan->exclude_zero_in_bitmap)
-		return exclude_zero_pages(r, start, end, bm, count, e);
+	if (r->plan->exclude_zero_in_bitmap || r->plan->unreadable_in_bitmap)
+		return judge_page_bytes(r, start, end, bm, count, e);
 	return 0;
 }
 
@@ -259,12 +261,49 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
 	return 0;
 }
 
-void dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why)
+int dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why, struct err *e)
 {
-	if (!r->unreadable++) {
-		r->first_unreadable = pfn;
-		snprintf(r->unreadable_why, sizeof(r->unreadable_why), "%s", why->msg);
+	size_t at = r->nunreadable;
+
+	while (at && r->unreadable[at - 1] > pfn)	/* noted in pfn order but for ELF gaps */
+		at--;
+	if (at && r->unreadable[at - 1] == pfn)
+		return 0;
+	if (r->nunreadable == DUMP_MAX_UNREADABLE)
+		return err_set(e, "%s: more than %u pages cannot be read", vmcore_path(r->kn->vc),
+			       DUMP_MAX_UNREADABLE);
+	if (r->nunreadable == r->unreadable_cap) {
+		size_t cap = r->unreadable_cap ? 2 * r->unreadable_cap : 64;
+		uint64_t *n = realloc(r->unreadable, cap * sizeof(*n));
+
+		if (!n)
+			return err_set(e, "out of memory");
+		r->unreadable = n;
+		r->unreadable_cap = cap;
 	}
+	if (at == 0)	/* the warning names the lowest pfn and its reason */
+		snprintf(r->unreadable_why, sizeof(r->unreadable_why), "%s", why->msg);
+	memmove(r->unreadable + at + 1, r->unreadable + at, (r->nunreadable - at) * sizeof(*r->unreadable));
+	r->unreadable[at] = pfn;
+	r->nunreadable++;
+	return 0;
+}
+
+bool dump_known_unreadable(const struct dump_run *r, uint64_t pfn)
+{
+	size_t lo = 0, hi = r->nunreadable;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->unreadable[mid] == pfn)
+			return true;
+		if (r->unreadable[mid] < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e)
@@ -274,16 +313,16 @@ int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e)
 	/* A stream's bitmap went out before its pages: it cannot lose one now. */
 	if (e->code != ERR_UNREADABLE || !sink_rewritable(r->sink) || bm2_clear(r->bm2, pfn, &why) < 0)
 		return -1;
-	dump_note_unreadable(r, pfn, e);
+	why = *e;
 	*e = (struct err){ 0 };
-	return 0;
+	return dump_note_unreadable(r, pfn, &why, e);
 }
 
 void dump_warn_unreadable(const struct dump_run *r)
 {
-	if (r->unreadable)
-		log_msg("WARNING: %" PRIu64 " page(s) could not be read and are not in the dump (first: pfn=0x%" PRIx64 "; %s).\n",
-			r->unreadable, r->first_unreadable, r->unreadable_why);
+	if (r->nunreadable)
+		log_msg("WARNING: %zu page(s) could not be read and are not in the dump (first: pfn=0x%" PRIx64 "; %s).\n",
+			r->nunreadable, r->unreadable[0], r->unreadable_why);
 }
 
 int dump_is_kept(struct dump_run *r, uint64_t pfn, bool *yes, struct err *e)

@@ -45,9 +45,10 @@ struct dump_run {
 	uint64_t num_dumpable;		/* set bits of the 2nd bitmap in [part_start, part_end) */
 	uint64_t num_written;
 	bool incomplete;		/* the output ran out of space (or -L): saved part only */
-	uint64_t unreadable;		/* kept pages whose data could not be read: left out */
-	uint64_t first_unreadable;	/* the pfn of the first */
-	char unreadable_why[512];	/* and why */
+	/* kept pages whose data could not be read, ascending: they are left out */
+	uint64_t *unreadable;
+	size_t nunreadable, unreadable_cap;
+	char unreadable_why[512];	/* why the lowest could not be read */
 };
 
 /* Start a run: the filter and the window buffer.  counts is added to, never reset. */
@@ -81,8 +82,13 @@ int dump_each_kept_page(struct dump_run *r, dump_page_fn fn, void *ctx, struct e
  * as it was when the page cannot be left out (a stream's bitmap is sent).
  */
 int dump_skip_unreadable(struct dump_run *r, uint64_t pfn, struct err *e);
-/* Count pfn as left out for being unreadable (why: the read's error). */
-void dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why);
+/*
+ * Note pfn as unreadable (why: the read's error), once; -1 with e set past
+ * DUMP_MAX_UNREADABLE (the input is lost, not a bad sector).
+ */
+#define DUMP_MAX_UNREADABLE (1u << 16)
+int dump_note_unreadable(struct dump_run *r, uint64_t pfn, const struct err *why, struct err *e);
+bool dump_known_unreadable(const struct dump_run *r, uint64_t pfn);
 /* One warning line when pages were left out so. */
 void dump_warn_unreadable(const struct dump_run *r);
 /* Is pfn in the 2nd bitmap?  For walks in ascending pfn order (ELF). */

@@ -9,8 +9,6 @@
 
 /* A run of this many excluded pages ends a segment; shorter gaps are written. */
 #define PFN_EXCLUDED 256
-/* Unreadable pages an ELF dump can do without: beyond, the input is lost. */
-#define MAX_UNREADABLE (1u << 16)
 
 struct elf_writer {
 	struct dump_run *r;
@@ -28,12 +26,10 @@ struct elf_writer {
 	uint8_t *copybuf;
 	uint64_t durable, fix_pos;	/* out of space: what reached the file */
 	/*
-	 * The pages whose data cannot be read, found by the first walk (the
-	 * headers are written before the data): every later walk cuts the
-	 * segments at the same places.
+	 * The pages whose data cannot be read are found by the first walk (the
+	 * headers are written before the data) and noted in the run: every
+	 * later walk cuts the segments at the same places.
 	 */
-	uint64_t *bad;
-	size_t nbad, bad_cap;
 	bool bad_known;
 };
 
@@ -46,53 +42,24 @@ struct piece {
 /* last: the piece that ends the input segment (upstream gives it an offset even when empty). */
 typedef int (*load_fn)(struct elf_writer *w, const GElf_Phdr *ph, bool last, struct err *e);
 
-static bool listed_bad(const struct elf_writer *w, uint64_t pfn)
-{
-	size_t lo = 0, hi = w->nbad;
-
-	while (lo < hi) {	/* found in ascending pfn order: sorted */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->bad[mid] == pfn)
-			return true;
-		if (w->bad[mid] < pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
-/* 1 when the data of pfn cannot be read (a bad sector costs that page), 0 when it can, -1 on error. */
-static int page_unreadable(struct elf_writer *w, uint64_t pfn, struct err *e)
+/*
+ * 1 when the data of pfn cannot be read (a bad sector costs that page), 0
+ * when it can, -1 on error.  judged: the bitmap pass read it already
+ * (zero pages leave an ELF dump's bitmap), and noted it if it failed.
+ */
+static int page_unreadable(struct elf_writer *w, uint64_t pfn, bool judged, struct err *e)
 {
 	struct err why = { 0 };
 
-	if (w->bad_known)
-		return listed_bad(w, pfn);
-	if (vmcore_page(w->r->kn->vc, pfn, &why))
+	if (dump_known_unreadable(w->r, pfn))
+		return 1;
+	if (judged || w->bad_known || vmcore_page(w->r->kn->vc, pfn, &why))
 		return 0;
 	if (why.code != ERR_UNREADABLE) {
 		*e = why;
 		return -1;
 	}
-	if (w->nbad && w->bad[w->nbad - 1] == pfn)
-		return 1;	/* asked again for a gap */
-	if (w->nbad == MAX_UNREADABLE)
-		return err_set(e, "%s: more than %u pages cannot be read", vmcore_path(w->r->kn->vc),
-			       MAX_UNREADABLE);
-	if (w->nbad == w->bad_cap) {
-		size_t cap = w->bad_cap ? 2 * w->bad_cap : 64;
-		uint64_t *n = realloc(w->bad, cap * sizeof(*n));
-
-		if (!n)
-			return err_set(e, "out of memory");
-		w->bad = n;
-		w->bad_cap = cap;
-	}
-	w->bad[w->nbad++] = pfn;
-	dump_note_unreadable(w->r, pfn, &why);
-	return 1;
+	return dump_note_unreadable(w->r, pfn, &why, e) < 0 ? -1 : 1;
 }
 
 /* 1 when a page of the gap [pfn, pfn+n) (written as filler) cannot be read. */
@@ -101,7 +68,7 @@ static int gap_unreadable(struct elf_writer *w, uint64_t pfn, uint64_t n, struct
 	int rc = 0;
 
 	for (; n && !rc; pfn++, n--)
-		rc = page_unreadable(w, pfn, e);
+		rc = page_unreadable(w, pfn, false, e);
 	return rc;
 }
 
@@ -152,7 +119,7 @@ static int cut_segment(struct elf_writer *w, const struct vmcore_seg *s, load_fn
 		if (dump_is_kept(w->r, pfn, &keep, e) < 0)
 			return -1;
 		if (keep && size == ps) {
-			int bad = page_unreadable(w, pfn, e);
+			int bad = page_unreadable(w, pfn, w->r->plan->exclude_zero_in_bitmap, e);
 
 			if (bad < 0)
 				return -1;
@@ -465,6 +432,5 @@ out:
 	*elf_excluded = w.elf_excluded;
 	sink_stream_free(&w.data);
 	free(w.copybuf);
-	free(w.bad);
 	return rc;
 }
