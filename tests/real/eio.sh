@@ -23,58 +23,12 @@ cc -O1 -shared -fPIC -o "$T/eio.so" tests/tools/eio_shim.c -ldl || { echo "shim 
 # (a sanitizer runtime must come first in the preload list)
 preload="$(ldd "$MDF" | awk '/lib(a|ub)san/ { printf "%s ", $3 }')$T/eio.so"
 bad() { local r=$1; shift; MDF_EIO_FILE=$VMCORE MDF_EIO_RANGES=$r LD_PRELOAD=$preload "$MDF" "$@"; }
-# file offset of physical address PA, and PA of the struct page of PFN
-offset_of() {
-	$PYTHON - "$VMCORE" "$1" <<-'PY'
-		import struct, sys
-		f = open(sys.argv[1], 'rb'); pa = int(sys.argv[2], 0)
-		h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
-		for i in range(n):
-		    f.seek(phoff + 56 * i)
-		    t, _, off, va, p, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
-		    if t == 1 and p <= pa < p + fs:
-		        print(hex(off + pa - p)); break
-	PY
-}
-# without_pfns BITMAP OUT PFN...: BITMAP with those bits cleared
-without_pfns() {
-	$PYTHON - "$@" <<-'PY'
-		import sys
-		bm = bytearray(open(sys.argv[1], 'rb').read())
-		for p in sys.argv[3:]:
-		    p = int(p, 0); bm[p // 8] &= ~(1 << (p % 8)) & 0xff
-		open(sys.argv[2], 'wb').write(bm)
-	PY
-}
-# with_pfns BITMAP OUT FIRST COUNT: BITMAP with those bits set, but for
-# all-zero pages (-d 31 leaves those out by their bytes, whatever the struct page)
-with_pfns() {
-	$PYTHON - "$VMCORE" "$@" <<-'PY'
-		import struct, sys
-		f = open(sys.argv[1], 'rb')
-		h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
-		segs = []
-		for i in range(n):
-		    f.seek(phoff + 56 * i)
-		    t, _, off, va, pa, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
-		    if t == 1: segs.append((pa, off, fs))
-		def zero(p):
-		    for pa, off, fs in segs:
-		        if pa <= p * 4096 < pa + fs:
-		            f.seek(off + p * 4096 - pa); return not any(f.read(4096))
-		    return True
-		bm = bytearray(open(sys.argv[2], 'rb').read()); a = int(sys.argv[4], 0)
-		for p in range(a, a + int(sys.argv[5])):
-		    if not zero(p):
-		        bm[p // 8] |= 1 << (p % 8)
-		open(sys.argv[3], 'wb').write(bm)
-	PY
-}
+targets() { $PYTHON tests/tools/eio_targets.py "$@"; }
 
 # 1. page data: three kept pages, pfns 0x2c2f-0x2c31 (kept at -d 31 by upstream)
-off=$(offset_of 0x2c2f000)
+off=$(targets offset "$VMCORE" 0x2c2f000)
 [ -n "$off" ] || { echo "pfn 0x2c2f is not in the dump"; exit 99; }
-without_pfns "$ref" "$T/ref-bad" 0x2c2f 0x2c30 0x2c31
+targets clear "$ref" "$T/ref-bad" 0x2c2f 0x2c30 0x2c31
 for how in mmap --non-mmap; do
 	opt=$how; [ $how = mmap ] && opt=
 	rm -f "$T/d"
@@ -121,38 +75,14 @@ check "... the parts hold upstream's pages but those" \
 
 # 2. struct pages: one page of mem_map (64 struct pages) describing 64
 # pages upstream leaves out (the first such run from pfn 0x8000 on)
-read -r pfn root < <($PYTHON - "$VMCORE" "$FIX/vmcoreinfo.txt" "$ref" <<-'PY'
-	# the struct page's virtual address: mem_section (SPARSEMEM_EXTREME) -> section_mem_map
-	import struct, sys
-	info = dict(l.split('=', 1) for l in open(sys.argv[2]).read().split('\n') if '=' in l)
-	f = open(sys.argv[1], 'rb'); bm = open(sys.argv[3], 'rb').read()
-	pfn = next(p for p in range(0x8000, len(bm) * 8, 64) if not any(bm[p // 8:(p + 64) // 8]))
-	h = f.read(64); phoff, = struct.unpack_from('<Q', h, 32); n, = struct.unpack_from('<H', h, 56)
-	segs = []
-	for i in range(n):
-	    f.seek(phoff + 56 * i)
-	    t, _, off, va, pa, fs, ms = struct.unpack('<IIQQQQQ', f.read(48))
-	    if t == 1: segs.append((va, off, fs))
-	def rd(va, n):
-	    for v, off, fs in segs:
-	        if v <= va < v + fs:
-	            f.seek(off + va - v); return f.read(n)
-	    raise SystemExit('va %x not in the dump' % va)
-	sect = pfn >> (int(info['NUMBER(SECTION_SIZE_BITS)']) - 12)
-	per_root = 4096 // int(info['SIZE(mem_section)'])
-	roots = int(info['SYMBOL(mem_section)'], 16)
-	r, = struct.unpack('<Q', rd(roots + 8 * (sect // per_root), 8))
-	m, = struct.unpack('<Q', rd(r + int(info['SIZE(mem_section)']) * (sect % per_root), 8))
-	print(hex(pfn), hex((m & ~0x1f) + pfn * int(info['SIZE(page)'])))
-	PY
-)
+read -r pfn root < <(targets struct-page "$VMCORE" "$FIX/vmcoreinfo.txt" "$ref")
 rm -f "$T/v"
 pa=$("$MDF" --vtop "$root" -d 1 "$VMCORE" "$T/v" 2>/dev/null | awk '/^VIRTUAL/ { getline; print "0x" $2 }')
-moff=$(offset_of "${pa:-0}")
+moff=$(targets offset "$VMCORE" "${pa:-0}")
 if [ -n "$moff" ]; then
-	with_pfns "$ref" "$T/ref-kept" $pfn 64
+	targets set "$ref" "$T/ref-kept" "$VMCORE" $pfn 64
 	# the page holding those struct pages is unreadable too: lost
-	without_pfns "$T/ref-kept" "$T/ref-kept" $((pa >> 12))
+	targets clear "$T/ref-kept" "$T/ref-kept" $((pa >> 12))
 	rm -f "$T/d"
 	check "struct pages unreadable: exit 0" expect_exit 0 bad "$moff+0x1000" -l -d 31 "$VMCORE" "$T/d"
 	check "... one warning" grep -q "WARNING: the struct pages of 64 page(s) could not be read; those pages were kept (first: pfn=$pfn)" "$T/out" "$T/err"
@@ -164,9 +94,7 @@ else
 fi
 
 # 3. the notes: nothing can be done without them
-noff=$($PYTHON -c "
-import struct; f = open('$VMCORE', 'rb'); h = f.read(64)
-phoff, = struct.unpack_from('<Q', h, 32); f.seek(phoff); print(hex(struct.unpack('<IIQ', f.read(16))[2]))")
+noff=$(targets notes "$VMCORE")
 rm -f "$T/d"
 check "notes unreadable: exit 1" expect_exit 1 bad "$noff+0x10" -l -d 31 "$VMCORE" "$T/d"
 check "... one line naming the file" grep -q "^makedumpfile: $VMCORE: .*Input/output error" "$T/err"

@@ -16,42 +16,20 @@ Usage:
 import struct
 import sys
 
+from elfcore import ElfCore
+
 PAGE_OFFSET = 0xc000000000000000
 
 
-class Dump:
+class Dump(ElfCore):
     def __init__(self, path, info):
-        self.f = open(path, 'rb')
-        h = self.f.read(64)
-        if h[:4] != b'\x7fELF' or h[4] != 2:
+        super().__init__(path, info)
+        if not self.is64:
             sys.exit(f'{path}: not a 64-bit ELF vmcore')
-        self.e = '<' if h[5] == 1 else '>'
-        phoff, = struct.unpack_from(self.e + 'Q', h, 32)
-        phentsize, phnum = struct.unpack_from(self.e + 'HH', h, 54)
-        self.loads = []
-        for i in range(phnum):
-            self.f.seek(phoff + i * phentsize)
-            t, _, off, _, pa, fsz, _ = struct.unpack(self.e + 'IIQQQQQ', self.f.read(48))
-            if t == 1:
-                self.loads.append((pa, fsz, off))
-        self.k = {}
-        for line in open(info):
-            key, _, val = line.strip().partition('=')
-            self.k[key] = val
         self.page_size = int(self.k['PAGESIZE'])
-
-    def sym(self, name):
-        return int(self.k[f'SYMBOL({name})'], 16)
 
     def num(self, kind, name):
         return int(self.k[f'{kind}({name})'])
-
-    def phys(self, pa, n):
-        for start, size, off in self.loads:
-            if start <= pa and pa + n <= start + size:
-                self.f.seek(off + pa - start)
-                return self.f.read(n)
-        raise KeyError(f'physical 0x{pa:x} not in the dump')
 
     def ulong(self, va):
         """An unsigned long of the kernel at a linear-map address."""

@@ -21,46 +21,23 @@ Usage:
 import struct
 import sys
 
+from elfcore import ElfCore
+
 NAMES = {3: ['PGD', 'PMD', 'PTE'], 4: ['PGD', 'PUD', 'PMD', 'PTE'],
          5: ['PGD', 'P4D', 'PUD', 'PMD', 'PTE']}
 
 
-class Dump:
+class Dump(ElfCore):
     def __init__(self, path, info):
-        self.f = open(path, 'rb')
-        h = self.f.read(64)
-        if h[:4] != b'\x7fELF' or h[4] != 2 or h[5] != 1:
-            sys.exit(f'{path}: not a 64-bit little-endian ELF vmcore')
-        phoff, = struct.unpack_from('<Q', h, 32)
-        phentsize, phnum = struct.unpack_from('<HH', h, 54)
-        self.loads = []
-        for i in range(phnum):
-            self.f.seek(phoff + i * phentsize)
-            t, _, off, _, pa, fsz, _ = struct.unpack('<IIQQQQQ', self.f.read(48))
-            if t == 1:
-                self.loads.append((pa, fsz, off))
-        self.k = {}
-        for line in open(info):
-            key, _, val = line.strip().partition('=')
-            self.k[key] = val
+        super().__init__(path, info, want=(True, '<'))
         self.va_bits = int(self.k['NUMBER(VA_BITS)'])
         self.levels = {39: 3, 48: 4, 57: 5}[self.va_bits]
         self.names = NAMES[self.levels]
         self.image_off = self.num('va_kernel_pa_offset')
         self.pgd = self.sym('swapper_pg_dir') - self.image_off
 
-    def sym(self, name):
-        return int(self.k[f'SYMBOL({name})'], 16)
-
     def num(self, name):
         return int(self.k[f'NUMBER({name})'], 0) & (1 << 64) - 1
-
-    def phys(self, pa, n):
-        for start, size, off in self.loads:
-            if start <= pa and pa + n <= start + size:
-                self.f.seek(off + pa - start)
-                return self.f.read(n)
-        raise KeyError(f'physical 0x{pa:x} not in the dump')
 
     def entry(self, table, idx):
         return struct.unpack('<Q', self.phys(table + 8 * idx, 8))[0]

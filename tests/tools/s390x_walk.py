@@ -23,45 +23,19 @@ Usage:
 import struct
 import sys
 
+from elfcore import ElfCore
+
 NAMES = ['region-first', 'region-second', 'region-third', 'segment', 'page-table']
 SHIFTS = [53, 42, 31, 20, 12]
 
 
-class Dump:
+class Dump(ElfCore):
     def __init__(self, path, info):
-        self.f = open(path, 'rb')
-        h = self.f.read(64)
-        if h[:4] != b'\x7fELF' or h[4] != 2 or h[5] != 2:
-            sys.exit(f'{path}: not a big-endian 64-bit ELF vmcore')
-        phoff, = struct.unpack_from('>Q', h, 32)
-        phentsize, phnum = struct.unpack_from('>HH', h, 54)
-        self.loads = []
-        for i in range(phnum):
-            self.f.seek(phoff + i * phentsize)
-            t, _, off, _, pa, fsz = struct.unpack('>IIQQQQ', self.f.read(40))
-            if t == 1:
-                self.loads.append((pa, fsz, off))
-        self.k = {}
-        for line in open(info):
-            key, _, val = line.strip().partition('=')
-            self.k[key] = val
+        super().__init__(path, info, want=(True, '>'))
         self.ident = int(self.k.get('IDENTITYBASE', '0'), 16)
-
-    def sym(self, name):
-        return int(self.k[f'SYMBOL({name})'], 16)
 
     def num(self, kind, name):
         return int(self.k[f'{kind}({name})'])
-
-    def phys(self, pa, n):
-        for start, size, off in self.loads:
-            if start <= pa and pa + n <= start + size:
-                self.f.seek(off + pa - start)
-                return self.f.read(n)
-        raise KeyError(f'absolute 0x{pa:x} not in the dump')
-
-    def u64(self, pa):
-        return struct.unpack('>Q', self.phys(pa, 8))[0]
 
     def ulong(self, va):
         """An unsigned long of the kernel at an identity-map address."""
