@@ -66,11 +66,14 @@ expect_exit() {
 }
 
 # upstream_root SUITE DARCH: Debian SUITE's makedumpfile for DARCH, for
-# upstream_run (tests/tools/upstream-root); returns 1 when it cannot be had.
-UP_ROOT= UP_DARCH=
+# upstream_run (tests/tools/upstream-root), its release in UP_VERSION;
+# returns 1 when it cannot be had or does not run.
+UP_ROOT= UP_DARCH= UP_VERSION=
 upstream_root() {
 	UP_ROOT=$(tests/tools/upstream-root "$1" "$2") || { UP_ROOT=; return 1; }
 	UP_DARCH=$2
+	UP_VERSION=$(upstream_run -v 2>&1 | sed -n 's/^makedumpfile: version \([^ ]*\).*/\1/p')
+	[ -n "$UP_VERSION" ]
 }
 # upstream_run ARGS...: run that makedumpfile: with its own ld.so on an
 # amd64 host, under qemu-user for other arches.

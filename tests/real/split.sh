@@ -38,17 +38,15 @@ rm -f "$T"/p? "$T"/u? "$T"/d? "$T/whole" "$T/joined"
 
 # split_like_upstream FIXTURE DARCH: our parts equal sid's upstream's.
 split_like_upstream() {
-	local sb i ver
+	local sb i
 	fixture "$1"
-	upstream_root sid "$2" || { lack "sid's makedumpfile for $2 (tests/tools/upstream-root sid $2)"; return; }
-	ver=$(upstream_run -v 2>&1 | sed -n 's/^makedumpfile: version \([^ ]*\).*/\1/p')
-	[ -n "$ver" ] || { lack "a runnable sid makedumpfile for $2: $(upstream_run -v 2>&1 | head -1)"; return; }
+	upstream_root sid "$2" || { lack "a runnable sid makedumpfile for $2 (tests/tools/upstream-root sid $2)"; return; }
 	for sb in "" "--splitblock-size 65536"; do
 		rm -f "$T"/p? "$T"/u?
 		"$MDF" --split $sb -l -d 31 "$VMCORE" "$T/p1" "$T/p2" "$T/p3" >/dev/null 2>&1 || { fail "$1 split $sb"; continue; }
 		upstream_run --split $sb -l -d 31 "$VMCORE" "$T/u1" "$T/u2" "$T/u3" >"$T/up.log" 2>&1 ||
-			{ fail "$1: upstream $ver split $sb: $(tail -1 "$T/up.log")"; continue; }
-		for i in 1 2 3; do check "$1 split ${sb:-(default block)}: part $i equals upstream $ver's" cmp "$T/p$i" "$T/u$i"; done
+			{ fail "$1: upstream $UP_VERSION split $sb: $(tail -1 "$T/up.log")"; continue; }
+		for i in 1 2 3; do check "$1 split ${sb:-(default block)}: part $i equals upstream $UP_VERSION's" cmp "$T/p$i" "$T/u$i"; done
 	done
 	rm -f "$T"/p? "$T"/u?
 }

@@ -45,12 +45,10 @@ fi
 for fx in x86_64-6.1 x86_64-6.12 arm64-6.1; do
 	fixture $fx
 	case $fx in arm64*) darch=arm64 ;; *) darch=amd64 ;; esac
-	upstream_root sid $darch || { lack "sid's makedumpfile for $darch"; continue; }
-	ver=$(upstream_run -v 2>&1 | sed -n 's/^makedumpfile: version \([^ ]*\).*/\1/p')
-	[ -n "$ver" ] || { lack "a runnable sid makedumpfile for $darch"; continue; }
+	upstream_root sid $darch || { lack "a runnable sid makedumpfile for $darch"; continue; }
 	case $darch in
-	amd64) like_upstream "upstream $ver" upstream_run "${ALL[@]}" ;;
-	*) like_upstream "upstream $ver" upstream_run "-l -d 1" "-l -d 31" "-E -d 31" ;;
+	amd64) like_upstream "upstream $UP_VERSION" upstream_run "${ALL[@]}" ;;
+	*) like_upstream "upstream $UP_VERSION" upstream_run "-l -d 1" "-l -d 31" "-E -d 31" ;;
 	esac
 done
 finish
