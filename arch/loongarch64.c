@@ -79,8 +79,6 @@ static void la_fini(struct kview *kv)
 
 static int la_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span, struct err *e)
 {
-	struct vat_walk w;
-
 	if (in_dmw(va, pa)) {
 		/* to the top of the 48 physical bits the window keeps */
 		*span = ((va | DMW_PA_MASK) - va) + 1;
@@ -88,11 +86,7 @@ static int la_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span, 
 	}
 	if (va < XKVRANGE)
 		return err_set(e, "cannot translate 0x%" PRIx64 ": not a kernel address", va);
-	if (vat_walk(kv, kv->arch_state, va, &w, e) < 0)
-		return -1;
-	*pa = w.pa;
-	*span = w.size - (va & (w.size - 1));
-	return 0;
+	return vat_vtop(kv, kv->arch_state, va, pa, span, e);
 }
 
 static int la_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err *e)

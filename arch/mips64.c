@@ -101,8 +101,6 @@ static void mips64_fini(struct kview *kv)
 static int mips64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 		       struct err *e)
 {
-	struct vat_walk w;
-
 	if (unmapped(va, pa)) {
 		/* to the end of the physical range the segment's mask keeps (CKSEG1 aliases CKSEG0) */
 		uint64_t mask = va >= CKSEG0 ? CKSEG_PA_MASK : XKPHYS_PA_MASK;
@@ -112,11 +110,7 @@ static int mips64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *sp
 	}
 	if (va < XKSEG)
 		return err_set(e, "cannot translate 0x%" PRIx64 ": not a kernel address", va);
-	if (vat_walk(kv, kv->arch_state, va, &w, e) < 0)
-		return -1;
-	*pa = w.pa;
-	*span = w.size - (va & (w.size - 1));
-	return 0;
+	return vat_vtop(kv, kv->arch_state, va, pa, span, e);
 }
 
 static int mips64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err *e)

@@ -73,6 +73,18 @@ int vat_walk(struct kview *kv, const struct vat_geom *g, uint64_t va, struct vat
 	return err_set(e, "cannot translate 0x%" PRIx64, va);
 }
 
+int vat_vtop(struct kview *kv, const struct vat_geom *g, uint64_t va, uint64_t *pa,
+	     uint64_t *span, struct err *e)
+{
+	struct vat_walk w;
+
+	if (vat_walk(kv, g, va, &w, e) < 0)
+		return -1;
+	*pa = w.pa;
+	*span = w.size - (va & (w.size - 1));
+	return 0;
+}
+
 /* The value most entries of the top table hold (Boyer-Moore majority vote). */
 static int common_entry(struct kview *kv, const struct vat_geom *g, uint64_t *out)
 {

@@ -36,6 +36,9 @@ struct vat_walk {
 /* Walk g's tables for va; -1 with e set when va is not mapped. */
 int vat_walk(struct kview *kv, const struct vat_geom *g, uint64_t va, struct vat_walk *w,
 	     struct err *e);
+/* The ops' vtop for a mapped va: *pa and *span to the end of its mapping. */
+int vat_vtop(struct kview *kv, const struct vat_geom *g, uint64_t va, uint64_t *pa,
+	     uint64_t *span, struct err *e);
 /*
  * The number of levels of the tables at g->pgd_pa: the most common top
  * entry is the pointer every empty entry holds, and its chain of first
