@@ -108,6 +108,17 @@ int kview_read_u32(struct kview *kv, uint64_t va, uint32_t *out, struct err *e)
 	return 0;
 }
 
+int kview_read_phys_word(struct kview *kv, uint64_t pa, unsigned width, uint64_t *out,
+			 struct err *e)
+{
+	uint8_t b[8];
+
+	if (vmcore_read_phys(kv->vc, pa, b, width, e) < 0)
+		return -1;
+	*out = width == 8 ? kv_ld64(kv, b) : kv_ld32(kv, b);
+	return 0;
+}
+
 int kview_read_u64(struct kview *kv, uint64_t va, uint64_t *out, struct err *e)
 {
 	uint8_t b[8];

@@ -52,6 +52,9 @@ int kview_read_virt(struct kview *kv, uint64_t va, void *buf, size_t len, struct
 int kview_read_ptr(struct kview *kv, uint64_t va, uint64_t *out, struct err *e);
 int kview_read_u32(struct kview *kv, uint64_t va, uint32_t *out, struct err *e);
 int kview_read_u64(struct kview *kv, uint64_t va, uint64_t *out, struct err *e);
+/* A width-byte (4 or 8) word at physical pa, in the dump's byte order: a table entry. */
+int kview_read_phys_word(struct kview *kv, uint64_t pa, unsigned width, uint64_t *out,
+			 struct err *e);
 
 /*
  * Loads from a buffer of the dumped kernel's memory, in its byte order

@@ -78,17 +78,6 @@ static uint64_t find_page_offset(const struct kview *kv, uint64_t phys_offset)
 	return PAGE_OFFSET_DEF;
 }
 
-static int read_entry(struct kview *kv, uint64_t pa, unsigned width, uint64_t *ent,
-		      struct err *e)
-{
-	uint8_t b[8];
-
-	if (vmcore_read_phys(kv->vc, pa, b, width, e) < 0)
-		return -1;
-	*ent = width == 8 ? kv_ld64(kv, b) : kv_ld32(kv, b);
-	return 0;
-}
-
 static bool ram_above_4g(const struct kview *kv)
 {
 	size_t i;
@@ -114,7 +103,7 @@ static bool guess_lpae(struct kview *kv, const struct arm_state *st)
 	uint8_t b[8];
 	struct err e = { 0 };
 
-	if (read_entry(kv, st->pgd_pa + 8 * (st->page_offset >> 30), 8, &ent, &e) < 0 ||
+	if (kview_read_phys_word(kv, st->pgd_pa + 8 * (st->page_offset >> 30), 8, &ent, &e) < 0 ||
 	    (ent & 3) != 3)
 		return false;
 	pa = ent & LPAE_ADDR_MASK;
@@ -171,7 +160,7 @@ static int not_mapped(uint64_t va, const char *level, struct err *e)
 static int step(struct kview *kv, struct walk *w, const char *name, uint64_t pa,
 		unsigned width, uint64_t *ent, struct err *e)
 {
-	if (read_entry(kv, pa, width, ent, e) < 0)
+	if (kview_read_phys_word(kv, pa, width, ent, e) < 0)
 		return -1;
 	w->steps[w->n].name = name;
 	w->steps[w->n].entry_pa = pa;

@@ -74,16 +74,6 @@ struct walk_step {
 	int level;
 };
 
-static int read_entry(struct kview *kv, uint64_t pa, uint64_t *v, struct err *e)
-{
-	uint8_t b[8];
-
-	if (vmcore_read_phys(kv->vc, pa, b, 8, e) < 0)
-		return -1;
-	*v = kv_ld64(kv, b);
-	return 0;
-}
-
 /* The physical address of a kernel symbol, before any table is known. */
 static uint64_t symbol_pa(const struct s390x_state *st, uint64_t va)
 {
@@ -140,7 +130,7 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 				       " outside the %s table's length", va, idx, level_names[lv]);
 		steps[n].entry_pa = table + 8 * idx;
 		steps[n].level = lv;
-		if (read_entry(kv, steps[n].entry_pa, &ent, e) < 0)
+		if (kview_read_phys_word(kv, steps[n].entry_pa, 8, &ent, e) < 0)
 			return -1;
 		steps[n++].entry = ent;
 		if (lv == LV_PT) {
@@ -179,7 +169,7 @@ static void find_top(struct kview *kv, struct s390x_state *st)
 	struct err quiet = { 0 };
 
 	st->top = -1;
-	if (!st->have_pgd || read_entry(kv, st->pgd_pa, &ent, &quiet) < 0)
+	if (!st->have_pgd || kview_read_phys_word(kv, st->pgd_pa, 8, &ent, &quiet) < 0)
 		return;
 	st->top = LV_ST - (int)ENT_TT(ent);
 	log_debug("s390x: swapper_pg_dir at 0x%" PRIx64 " is a %s table (%d levels)\n",

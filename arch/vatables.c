@@ -29,16 +29,6 @@ const char *vat_level_name(const struct vat_geom *g, unsigned i)
 	return names[VAT_MAX_LEVELS - g->levels + i];
 }
 
-static int read_u64(struct kview *kv, uint64_t pa, uint64_t *v, struct err *e)
-{
-	uint8_t b[8];
-
-	if (vmcore_read_phys(kv->vc, pa, b, 8, e) < 0)
-		return -1;
-	*v = kv_ld64(kv, b);
-	return 0;
-}
-
 int vat_walk(struct kview *kv, const struct vat_geom *g, uint64_t va, struct vat_walk *w,
 	     struct err *e)
 {
@@ -54,7 +44,7 @@ int vat_walk(struct kview *kv, const struct vat_geom *g, uint64_t va, struct vat
 		uint64_t size = UINT64_C(1) << shift, ent;
 
 		w->steps[i].entry_pa = table + 8 * idx;
-		if (read_u64(kv, w->steps[i].entry_pa, &ent, e) < 0)
+		if (kview_read_phys_word(kv, w->steps[i].entry_pa, 8, &ent, e) < 0)
 			return -1;
 		w->steps[i].entry = ent;
 		w->n = i + 1;
@@ -118,7 +108,7 @@ unsigned vat_count_levels(struct kview *kv, const struct vat_geom *g)
 	if (!g->pgd_pa || common_entry(kv, g, &v) < 0 || !v)
 		return 0;
 	for (hops = 1; hops < VAT_MAX_LEVELS; hops++) {
-		if (!g->table_pa(v, &pa) || read_u64(kv, pa, &first, &e) < 0)
+		if (!g->table_pa(v, &pa) || kview_read_phys_word(kv, pa, 8, &first, &e) < 0)
 			return 0;
 		if (!first)
 			return hops + 1;

@@ -45,17 +45,6 @@ static uint64_t find_page_offset(const struct kview *kv)
 	return PAGE_OFFSET_DEF;
 }
 
-static int read_entry(struct kview *kv, uint64_t pa, unsigned width, uint64_t *ent,
-		      struct err *e)
-{
-	uint8_t b[8];
-
-	if (vmcore_read_phys(kv->vc, pa, b, width, e) < 0)
-		return -1;
-	*ent = width == 8 ? kv_ld64(kv, b) : kv_ld32(kv, b);
-	return 0;
-}
-
 /*
  * Without CONFIG_X86_PAE in the facts: a PAE swapper_pg_dir is a PDPT whose
  * kernel entry (index PAGE_OFFSET >> 30) is present, without the RW, US and
@@ -69,7 +58,7 @@ static bool guess_pae(struct kview *kv, const struct x86_state *st)
 	uint64_t ent;
 	struct err e = { 0 };
 
-	if (read_entry(kv, st->pgd_pa + 8 * (st->page_offset >> 30), 8, &ent, &e) < 0)
+	if (kview_read_phys_word(kv, st->pgd_pa + 8 * (st->page_offset >> 30), 8, &ent, &e) < 0)
 		return false;
 	return (ent & ENTRY_PRESENT) && !(ent & PDPTE_MUST_BE_CLEAR);
 }
@@ -161,7 +150,7 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 
 		steps[i].name = lv[i].name;
 		steps[i].entry_pa = table + width * idx;
-		if (read_entry(kv, steps[i].entry_pa, width, &ent, e) < 0)
+		if (kview_read_phys_word(kv, steps[i].entry_pa, width, &ent, e) < 0)
 			return -1;
 		steps[i].entry = ent;
 		if (!(ent & ENTRY_PRESENT))

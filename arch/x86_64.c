@@ -96,17 +96,6 @@ static int in_kernel_image(const struct x86_64_state *st, uint64_t va)
 	return va >= START_KERNEL_MAP && va - START_KERNEL_MAP < st->image_size;
 }
 
-static int read_entry(struct kview *kv, uint64_t table_pa, unsigned idx, uint64_t *ent,
-		      struct err *e)
-{
-	uint8_t b[8];
-
-	if (vmcore_read_phys(kv->vc, table_pa + 8 * (uint64_t)idx, b, 8, e) < 0)
-		return -1;
-	*ent = kv_ld64(kv, b);
-	return 0;
-}
-
 struct walk_step {
 	const char *name;
 	uint64_t table_pa, entry;
@@ -135,7 +124,7 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 		uint64_t ent, size;
 
 		idx = (unsigned)((va >> shift) & (PTRS_PER_TABLE - 1));
-		if (read_entry(kv, table, idx, &ent, e) < 0)
+		if (kview_read_phys_word(kv, table + 8 * (uint64_t)idx, 8, &ent, e) < 0)
 			return -1;
 		steps[n].name = (st->levels == 4 && level == 1) ? "PGD" : names[level];
 		steps[n].table_pa = table;
