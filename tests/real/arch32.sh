@@ -15,10 +15,10 @@
 #     lands on the linear-map address;
 #   * -x with the kernel's vmlinux writes the same dump as VMCOREINFO alone,
 #     the same log, and -g then -i the same dump;
-#   * where qemu-i386-static and the capture's i386 .debs are there, the
-#     same makedumpfile 1.7.2 run on the host gives byte-identical -E, -c
-#     and uncompressed files.
-# Exits 77 when a capture is absent, and when only the vmlinux is missing.
+#   * the same makedumpfile (bookworm's, tests/tools/upstream-root) run on
+#     the host under qemu-i386-static gives byte-identical -E, -l and
+#     uncompressed files.
+# Exits 77 when a capture, the vmlinux or the host run is missing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/capture_lib.sh"
 
@@ -32,19 +32,6 @@ walk() { # VA FILE
 	rm -f "$T/vt"
 }
 
-# An i386 root with Debian's makedumpfile for host runs under qemu-user.
-up_root=
-setup_upstream() {
-	local debs=$MDF_CAPTURES/debs/bookworm-i386 p
-	command -v qemu-i386-static >/dev/null || return 1
-	ls "$debs"/makedumpfile_*_i386.deb >/dev/null 2>&1 || return 1
-	mkdir -p "$T/up"
-	for p in makedumpfile libc6 libdw1 libelf1 libbz2-1.0 liblzma5 liblzo2-2 zlib1g; do
-		dpkg-deb -x "$(ls "$debs"/${p}_*_i386.deb | head -1)" "$T/up" || return 1
-	done
-	up_root=$T/up
-}
-up() { QEMU_LD_PREFIX=$up_root nice -n 10 qemu-i386-static "$up_root/usr/bin/makedumpfile" "$@"; }
 
 for name in i386-6.1 i386-pae-6.1; do
 	capture "$name"
@@ -94,17 +81,17 @@ for name in i386-6.1 i386-pae-6.1; do
 		check "$name: -x --dump-dmesg equals the VMCOREINFO log" cmp "$T/dmesg" "$T/x.dmesg"
 	elif [ -s "$vmlinux" ]; then fail "$name: -x --dump-dmesg failed"; fi
 
-	if [ -n "$up_root" ] || setup_upstream; then
+	if [ -n "$UP_ROOT" ] || upstream_root bookworm i386; then
 		for args in "-E -d 31" "-l -d 31" "-l -d 1"; do	# -c is libdeflate here: pages, not bytes, equal upstream's
 			rm -f "$T/up.out" "$T/ours.out"
-			if ! up $args "$VMCORE" "$T/up.out" >"$T/up.log" 2>&1; then fail "$name: upstream $args failed"; continue; fi
+			if ! upstream_run $args "$VMCORE" "$T/up.out" >"$T/up.log" 2>&1; then fail "$name: upstream $args failed"; continue; fi
 			if expect_exit 0 "$MDF" $args "$VMCORE" "$T/ours.out"; then
-				check "$name $args: byte-identical to i386 makedumpfile 1.7.2 on the host" cmp "$T/up.out" "$T/ours.out"
+				check "$name $args: byte-identical to i386 makedumpfile $UP_VERSION on the host" cmp "$T/up.out" "$T/ours.out"
 			else fail "$name $args failed"; fi
 		done
 		rm -f "$T/up.out" "$T/ours.out"
 	else
-		echo "note: no host run of the i386 makedumpfile (qemu-i386-static or $MDF_CAPTURES/debs/bookworm-i386 missing)"
+		lack "Debian's i386 makedumpfile on the host (tests/tools/upstream-root bookworm i386, qemu-i386-static)"
 	fi
 	rm -f "$d31" "$T/dmesg" "$T/dmesg.k" "$T/x.dmesg"
 done

@@ -99,41 +99,29 @@ rm -f "$T/v"
 # 3. Debian's s390x makedumpfile 1.7.2 on the host, under qemu-user, on a
 # phdrs-first copy (it cannot read QEMU's layout) with -i: ours reads the
 # capture as it is, without -i.
-up_root=
-setup_upstream() {
-	local debs=$MDF_CAPTURES/debs/bookworm-s390x p
-	command -v qemu-s390x-static >/dev/null || return 1
-	ls "$debs"/makedumpfile_*_s390x.deb >/dev/null 2>&1 || return 1
-	mkdir -p "$T/up"
-	for p in makedumpfile libc6 libdw1 libelf1 libbz2-1.0 liblzma5 liblzo2-2 zlib1g; do
-		dpkg-deb -x "$(ls "$debs"/${p}_*_s390x.deb | head -1)" "$T/up" || return 1
-	done
-	up_root=$T/up
-}
-up() { QEMU_LD_PREFIX=$up_root nice -n 10 qemu-s390x-static "$up_root/usr/bin/makedumpfile" "$@"; }
 fixed=$MDF_FIXCACHE/$name/vmcore.phdrs-first
-if setup_upstream; then
+if upstream_root bookworm s390x; then
 	if [ ! -s "$fixed" ] || [ "$VMCORE" -nt "$fixed" ]; then
 		$PYTHON tests/tools/elf-phdrs-first.py "$VMCORE" "$fixed.tmp" >/dev/null && mv "$fixed.tmp" "$fixed" ||
 			fail "cannot write the phdrs-first copy $fixed"
 	fi
 	for args in "-d 1" "-l -d 1" "-d 31" "-E -d 0" "-E -d 31" "-c -d 31"; do
 		rm -f "$T/up.out" "$T/ours.out"
-		if ! up $args -i "$info" "$fixed" "$T/up.out" >"$T/up.log" 2>&1; then fail "upstream $args failed"; continue; fi
+		if ! upstream_run $args -i "$info" "$fixed" "$T/up.out" >"$T/up.log" 2>&1; then fail "upstream $args failed"; continue; fi
 		if ! expect_exit 0 "$MDF" $args "$VMCORE" "$T/ours.out"; then fail "$args failed"; continue; fi
 		if [ "${args#-c }" != "$args" ]; then	# -c is libdeflate here: pages, not bytes, equal upstream's
 			$PYTHON tests/tools/kdump_bitmap.py kept "$T/up.out" >"$T/up.kept"
 			$PYTHON tests/tools/kdump_bitmap.py kept "$T/ours.out" >"$T/ours.kept"
-			check "$args: the pages kept are s390x makedumpfile 1.7.2's" cmp "$T/up.kept" "$T/ours.kept"
+			check "$args: the pages kept are s390x makedumpfile $UP_VERSION's" cmp "$T/up.kept" "$T/ours.kept"
 			check "$args: every page reads back equal to the input" \
 				$PYTHON tests/tools/pages_equal.py "$T/ours.out" "$VMCORE"
 		else
-			check "$args: byte-identical to s390x makedumpfile 1.7.2 on the host" cmp "$T/up.out" "$T/ours.out"
+			check "$args: byte-identical to s390x makedumpfile $UP_VERSION on the host" cmp "$T/up.out" "$T/ours.out"
 		fi
 	done
 	rm -f "$T/up.out" "$T/ours.out"
 else
-	echo "note: no host run of the s390x makedumpfile (qemu-s390x-static or $MDF_CAPTURES/debs/bookworm-s390x missing)"
+	lack "Debian's s390x makedumpfile on the host (tests/tools/upstream-root bookworm s390x, qemu-s390x-static)"
 fi
 
 # 4. This program built for s390x (a big-endian host; the capture's
@@ -141,8 +129,8 @@ fi
 # run under qemu-user writes the same files as the host's build: byte order
 # and word size come from the dump, never the host.  Zlib and no codec only.
 be_build() {
-	local inc=$T/be/inc lib=$T/up/usr/lib/s390x-linux-gnu lib2=$T/up/lib/s390x-linux-gnu h z
-	command -v s390x-linux-gnu-gcc >/dev/null && [ -n "$up_root" ] || return 1
+	local inc=$T/be/inc lib=$UP_ROOT/usr/lib/s390x-linux-gnu lib2=$UP_ROOT/lib/s390x-linux-gnu h z
+	command -v s390x-linux-gnu-gcc >/dev/null && [ -n "$UP_ROOT" ] || return 1
 	mkdir -p "$inc/elfutils" "$T/be/lib" || return 1
 	for h in gelf.h libelf.h dwarf.h zlib.h elfutils/libdw.h elfutils/libdwfl.h elfutils/version.h elfutils/known-dwarf.h; do
 		[ -f "/usr/include/$h" ] && cp "/usr/include/$h" "$inc/$h"
@@ -155,10 +143,10 @@ be_build() {
 		$(sed -n '/^SRCS :=/,/[^\\]$/p' Makefile | sed 's/^SRCS :=//; s/\\//g') \
 		-L"$T/be/lib" -Wl,-rpath-link,"$lib:$lib2" -lpthread -lz -ldw -lelf >"$T/be/log" 2>&1
 }
-be() { QEMU_LD_PREFIX=$up_root nice -n 10 qemu-s390x-static "$T/be/makedumpfile" "$@"; }
+be() { QEMU_LD_PREFIX=$UP_ROOT nice -n 10 qemu-s390x-static "$T/be/makedumpfile" "$@"; }
 if be_build; then
 	for dump in "$VMCORE" "$MDF_FIXCACHE/x86_64-6.1/vmcore" "$MDF_FIXCACHE/ppc64le-6.1/vmcore"; do
-		[ -s "$dump" ] || { echo "note: no $dump for the big-endian host run"; continue; }
+		[ -s "$dump" ] || { lack "$dump for the big-endian host run"; continue; }
 		for args in "-d 31" "-E -d 31" "-c -d 31"; do
 			rm -f "$T/be.out" "$T/le.out"
 			if ! be $args "$dump" "$T/be.out" >"$T/be.log" 2>&1; then fail "s390x build: $args $dump failed: $(tail -2 "$T/be.log")"; continue; fi
@@ -177,6 +165,6 @@ if be_build; then
 	done
 	rm -f "$T/be.out" "$T/le.out" "$T/be.dmesg" "$T/le.dmesg"
 else
-	echo "note: no big-endian host run (s390x-linux-gnu-gcc or the s390x .debs missing$([ -s "$T/be/log" ] && echo ": $(head -3 "$T/be/log")"))"
+	lack "the big-endian host run (s390x-linux-gnu-gcc or the s390x root missing$([ -s "$T/be/log" ] && echo ": $(head -3 "$T/be/log")"))"
 fi
 finish
