@@ -50,27 +50,6 @@ static void rv_check(void)
 		die("the riscv64 backend builds SPARSEMEM_VMEMMAP kernels only");
 }
 
-static void le_w64(uint64_t pa, uint64_t v)
-{
-	uint8_t b[8];
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	phys_write(pa, b, 8);
-}
-
-static uint64_t le_r64(uint64_t pa)
-{
-	const uint8_t *p = phys_page(pa >> PAGE_SHIFT) + (pa & (PAGE_SIZE - 1));
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* One leaf of size bytes (4k, 2m, 1g or 512g) at the level that maps it. */
 static void rv_map(uint64_t va, uint64_t pa, uint64_t size)
 {
@@ -81,14 +60,14 @@ static void rv_map(uint64_t va, uint64_t pa, uint64_t size)
 		die("internal: riscv64 map of %#llx -> %#llx is not aligned to %#llx",
 		    (unsigned long long)va, (unsigned long long)pa, (unsigned long long)size);
 	for (;; shift -= 9) {
-		uint64_t slot = table + 8 * ((va >> shift) & 511), ent = le_r64(slot);
+		uint64_t slot = table + 8 * ((va >> shift) & 511), ent = phys_r64(slot);
 
 		if (size == (UINT64_C(1) << shift)) {
 			uint64_t want = (pa >> 12) << 10 | PAGE_KERNEL;
 
 			if ((ent & PTE_V) && ent != want)
 				die("internal: %#llx is already mapped differently", (unsigned long long)va);
-			le_w64(slot, want);
+			phys_w64(slot, want);
 			return;
 		}
 		if (shift == 12)
@@ -96,7 +75,7 @@ static void rv_map(uint64_t va, uint64_t pa, uint64_t size)
 		if (!(ent & PTE_V)) {
 			ent = pool_alloc(1, 1) << 10 | PTE_V;	/* a pointer: R W X clear */
 			tables++;
-			le_w64(slot, ent);
+			phys_w64(slot, ent);
 		} else if (ent & UINT64_C(0xe)) {
 			die("internal: %#llx lies under a large page already", (unsigned long long)va);
 		}

@@ -73,32 +73,13 @@ static void s390_check(void)
 
 /* ---- DAT tables --------------------------------------------------------------- */
 
-static void be_w64(uint64_t pa, uint64_t v)
-{
-	uint8_t b[8];
-
-	put_be(b, v, 8);
-	phys_write(pa, b, 8);
-}
-
-static uint64_t be_r64(uint64_t pa)
-{
-	const uint8_t *p = phys_page(pa >> PAGE_SHIFT) + (pa & (PAGE_SIZE - 1));
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* crst_table_init(): every entry empty, of the table's type (tt 3..0) */
 static void crst_init(uint64_t pa, unsigned tt)
 {
 	unsigned i;
 
 	for (i = 0; i < 2048; i++)
-		be_w64(pa + 8 * i, TT(tt) | R_INVALID);
+		phys_w64(pa + 8 * i, TT(tt) | R_INVALID);
 }
 
 static uint64_t crst_alloc(unsigned tt)
@@ -126,7 +107,7 @@ static uint64_t pt_alloc(void)
 		half = pa + PT_BYTES;
 	}
 	for (i = 0; i < 256; i++)
-		be_w64(pa + 8 * i, PTE_INVALID);
+		phys_w64(pa + 8 * i, PTE_INVALID);
 	return pa;
 }
 
@@ -142,7 +123,7 @@ static void s390_map(uint64_t va, uint64_t pa, uint64_t size)
 		die("%#llx is beyond the %u-level tables' reach", (unsigned long long)va, S.levels);
 	for (;; tt--) {
 		unsigned shift = shift_of[3 - tt];
-		uint64_t slot = table + 8 * ((va >> shift) & 2047), ent = be_r64(slot);
+		uint64_t slot = table + 8 * ((va >> shift) & 2047), ent = phys_r64(slot);
 
 		if (size == (UINT64_C(1) << shift)) {	/* a large page: 2 GiB (R3) or 1 MiB (segment) */
 			uint64_t want = pa | FC_LARGE | LARGE_RWYD | (tt == 1 ? TT(1) | R3_PRESENT : SEG_PRESENT);
@@ -151,7 +132,7 @@ static void s390_map(uint64_t va, uint64_t pa, uint64_t size)
 				die("internal: s390x has no %#llx-byte pages", (unsigned long long)size);
 			if (!(ent & R_INVALID) && ent != want)
 				die("internal: %#llx is already mapped differently", (unsigned long long)va);
-			be_w64(slot, want);
+			phys_w64(slot, want);
 			return;
 		}
 		if (tt == 0) {		/* segment entry -> page table -> PTE */
@@ -159,17 +140,17 @@ static void s390_map(uint64_t va, uint64_t pa, uint64_t size)
 
 			if (ent & R_INVALID) {
 				ent = pt_alloc() | SEG_PRESENT;
-				be_w64(slot, ent);
+				phys_w64(slot, ent);
 			} else if (ent & FC_LARGE) {
 				die("internal: %#llx lies under a large page already", (unsigned long long)va);
 			}
 			pte = (ent & ~UINT64_C(0x7ff)) + 8 * ((va >> 12) & 255);
-			be_w64(pte, (pa & ~UINT64_C(0xfff)) | PAGE_KERNEL);
+			phys_w64(pte, (pa & ~UINT64_C(0xfff)) | PAGE_KERNEL);
 			return;
 		}
 		if (ent & R_INVALID) {
 			ent = crst_alloc(tt - 1) | TT(tt) | R_TL_FULL | (tt == 1 ? R3_PRESENT : 0);
-			be_w64(slot, ent);
+			phys_w64(slot, ent);
 		} else if (ent & FC_LARGE) {
 			die("internal: %#llx lies under a large page already", (unsigned long long)va);
 		}
