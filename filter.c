@@ -26,6 +26,48 @@ struct filter {
 	uint64_t first_unreadable_pfn;
 };
 
+/* Segments whose first struct page is tried before the mem_map is judged unreadable. */
+#define PROBE_SEGMENTS 64
+
+/*
+ * Can any struct page be read at all?  The first page of each of the
+ * dump's first segments is tried: a mem_map that none of them reaches
+ * (the translation the arch needs is missing) would keep every page with
+ * nothing filtered, so a dump level that needs struct pages cannot be
+ * honoured and the run stops in one line (below that, only offline pages
+ * are looked for, and they are kept with a warning).  A read error (a bad sector) is not that: such pages
+ * are kept one by one.
+ */
+static int probe_struct_pages(struct filter *f, struct err *e)
+{
+	size_t i, n = vmcore_nsegs(f->kv->vc);
+	struct err first = { 0 };
+	unsigned tried = 0;
+
+	for (i = 0; i < n && tried < PROBE_SEGMENTS; i++) {
+		const struct vmcore_seg *s = vmcore_seg(f->kv->vc, i);
+		uint64_t pfn = s->paddr >> f->kv->page_shift, sec, end, map, pa, span;
+		struct err why = { 0 };
+
+		if (!s->filesz || pfn >= memmap_max_pfn(f->mm))
+			continue;
+		if (memmap_lookup(f->mm, pfn, &sec, &end, &map, e) < 0)
+			return -1;
+		if (!map)
+			continue;
+		tried++;
+		if (kview_vtop(f->kv, map + (pfn - sec) * f->rules.size_page, &pa, &span, &why) == 0 ||
+		    why.code == ERR_UNREADABLE)
+			return 0;
+		if (!first.msg[0])
+			first = why;
+	}
+	if (!tried)
+		return 0;
+	return err_set(e, "%s: no struct page can be read (%s), and dump level %d needs them",
+		       vmcore_path(f->kv->vc), first.msg, f->rules.dump_level);
+}
+
 struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 			  struct dump_counts *counts, struct err *e)
 {
@@ -61,6 +103,8 @@ struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 			err_set(e, "out of memory for struct pages");
 			goto fail;
 		}
+		if ((dump_level & ~DL_ZERO) && probe_struct_pages(f, e) < 0)
+			goto fail;
 	}
 	if (log_on(ML_DEBUG) && kv->have_facts)
 		pagerules_debug(&f->rules);

@@ -32,6 +32,8 @@
 #define ENT_NEXT_MASK		UINT64_C(0x0fffffffffffff00)	/* next-level table address */
 #define ENT_PA_MASK		UINT64_C(0x001fffffffffffff)	/* _PAGE_PA_MAX = 53 */
 #define MAX_VMEMMAP_CHUNKS	(1u << 20)		/* a sanity bound on vmemmap_list */
+/* hash, 4 KiB pages, 5.2+: vmalloc starts at H_KERN_VIRT_START, 16 TiB up. */
+#define HASH4K_KERN_VIRT_START	UINT64_C(0xc000100000000000)
 
 /* One vmemmap_list entry: [virt, virt + chunk) -> phys. */
 struct vmemmap_chunk {
@@ -46,9 +48,10 @@ struct ppc64_state {
 	const char *mmu;	/* for --vtop: "radix" or "hash" */
 	/* index bits per level, from the top: PGD, PUD, PMD, PTE */
 	unsigned bits[4];
-	struct vmemmap_chunk *vmemmap;	/* hash only */
+	struct vmemmap_chunk *vmemmap;	/* hash, or radix without tables */
 	size_t nvmemmap;
 	uint64_t vmemmap_chunk;		/* bytes one entry maps */
+	enum kf_id no_list_fact;	/* the fact that kept vmemmap_list unread, or KF__COUNT */
 };
 
 /*
@@ -154,6 +157,21 @@ static size_t vmemmap_chunks_bound(const struct kview *kv, uint64_t chunk)
 	return n < MAX_VMEMMAP_CHUNKS ? (size_t)n : MAX_VMEMMAP_CHUNKS;
 }
 
+/* The first fact reading vmemmap_list needs that the kernel lacks, or KF__COUNT. */
+static enum kf_id missing_list_fact(const struct kfacts *k)
+{
+	static const enum kf_id needs[] = {
+		KF_SYM_vmemmap_list, KF_SYM_mmu_vmemmap_psize, KF_SYM_mmu_psize_defs,
+		KF_OFF_vmemmap_backing_phys, KF_OFF_vmemmap_backing_virt_addr, KF_SIZE_mmu_psize_def,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (!kf_have(k, needs[i]))
+			return needs[i];
+	return KF__COUNT;
+}
+
 static int read_vmemmap_list(struct kview *kv, struct ppc64_state *st, struct err *e)
 {
 	const struct kfacts *k = &kv->k;
@@ -161,10 +179,9 @@ static int read_vmemmap_list(struct kview *kv, struct ppc64_state *st, struct er
 	uint32_t psize, shift;
 	size_t cap = 0, bound;
 
-	if (!kf_have(k, KF_SYM_vmemmap_list) || !kf_have(k, KF_SYM_mmu_vmemmap_psize) ||
-	    !kf_have(k, KF_SYM_mmu_psize_defs) || !kf_have(k, KF_OFF_vmemmap_backing_phys) ||
-	    !kf_have(k, KF_OFF_vmemmap_backing_virt_addr) || !kf_have(k, KF_SIZE_mmu_psize_def))
-		return 0;	/* the hash vmemmap stays untranslatable */
+	st->no_list_fact = missing_list_fact(k);
+	if (st->no_list_fact != KF__COUNT)
+		return 0;	/* the vmemmap stays untranslatable; vtop says why */
 	psize_va = kf_addr(k, KF_SYM_mmu_vmemmap_psize);
 	if (kview_read_u32(kv, psize_va, &psize, e) < 0)
 		return -1;
@@ -242,6 +259,7 @@ static int ppc64_init(struct kview *kv, struct err *e)
 	if (!st)
 		return err_set(e, "out of memory");
 	kv->arch_state = st;
+	st->no_list_fact = KF__COUNT;
 	if (kv->page_shift != 12 && kv->page_shift != 16)
 		return err_set(e, "%s: ppc64 page size %u is neither 4 nor 64 KiB",
 			       vmcore_path(kv->vc), kv->page_size);
@@ -261,7 +279,14 @@ static int ppc64_init(struct kview *kv, struct err *e)
 		st->radix = false;
 		set_geometry(st, kv->page_shift);
 	}
-	if (!st->radix && read_vmemmap_list(kv, st, e) < 0)
+	/*
+	 * Without vmap_area_list the hash 4 KiB linear map still ends where
+	 * vmalloc begins (before 5.2 vmalloc was at 0xd000..., past the cap).
+	 */
+	if (!st->radix && kv->page_shift == 12 && st->linear_end > HASH4K_KERN_VIRT_START)
+		st->linear_end = HASH4K_KERN_VIRT_START;
+	/* Radix kernels fill vmemmap_list too: the vmemmap without tables. */
+	if ((!st->radix || !st->pgd_pa) && read_vmemmap_list(kv, st, e) < 0)
 		return -1;
 	return 0;
 }
@@ -305,7 +330,17 @@ static int ppc64_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *spa
 	}
 	if (vmemmap_lookup(st, va, pa, span))
 		return 0;
-	return walk(kv, va, pa, span, steps, e) < 0 ? -1 : 0;
+	if (walk(kv, va, pa, span, steps, e) >= 0)
+		return 0;
+	if (st->no_list_fact != KF__COUNT && e->code != ERR_UNREADABLE) {
+		const struct kf_desc *d = &kf_table[st->no_list_fact];
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return err_set(e, "%s (nor on vmemmap_list, the vmemmap's map: the kernel facts have no %s(%s))",
+			       why, kf_kind_name(d->kind), d->key);
+	}
+	return -1;
 }
 
 static int ppc64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err *e)
