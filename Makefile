@@ -61,7 +61,7 @@ B ?= build-fuzz
 endif
 B ?= .
 
-SRCS := makedumpfile.c cli.c err.c log.c infile.c vmcore.c vmcore_elf.c vmcore_kdump.c \
+SRCS := makedumpfile.c keep.c kallsyms.c cli.c err.c log.c infile.c vmcore.c vmcore_elf.c vmcore_kdump.c \
 	kfacts.c vmcoreinfo.c dwarf_info.c kview.c kernel.c memmap.c pagerules.c filter.c plan.c \
 	bm2store.c dump.c pagepipe.c compress.c \
 	sink.c out_kdump.c out_elf.c split.c report.c dmesg.c memusage.c \

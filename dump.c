@@ -92,7 +92,8 @@ static int judge_page_bytes(struct dump_run *r, uint64_t start, uint64_t end, ui
 			/* else the ELF writer leaves it out, ending a PT_LOAD there */
 			if (p->unreadable_in_bitmap)
 				bm_clear(bm, i);
-		} else if (p->exclude_zero_in_bitmap && page_is_zero(page, ps)) {
+		} else if (p->exclude_zero_in_bitmap && page_is_zero(page, ps) &&
+			   !(r->filter && filter_keeps(r->filter, start + i))) {
 			bm_clear(bm, i);
 			if (count)
 				r->counts->zero++;

@@ -1,6 +1,7 @@
 /* filter.c - the 2nd bitmap, window by window; see filter.h. */
 #include "filter.h"
 #include "bitmap.h"
+#include "keep.h"
 #include "log.h"
 
 #include <inttypes.h>
@@ -24,6 +25,8 @@ struct filter {
 	uint8_t *batch;		/* (BATCH_PAGES + 1) struct pages */
 	uint64_t first_bad_pfn, first_bad_order;
 	uint64_t first_unreadable_pfn;
+	struct keep_set *keep;	/* pages never left out */
+	uint64_t first_kept_pfn;
 };
 
 /* Segments whose first struct page is tried before the mem_map is judged unreadable. */
@@ -106,12 +109,15 @@ struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 		if ((dump_level & ~DL_ZERO) && probe_struct_pages(f, e) < 0)
 			goto fail;
 	}
+	if (kv->have_facts && !(f->keep = keep_build(kv, e)))
+		goto fail;
 	if (log_on(ML_DEBUG) && kv->have_facts)
 		pagerules_debug(&f->rules);
 	if (f->rules.free_by_lists)
 		log_debug("No buddy marker in struct page: free pages are found by walking the zones' free lists.\n");
 	return f;
 fail:
+	free(f->batch);
 	free(f);
 	return NULL;
 }
@@ -120,6 +126,7 @@ void filter_free(struct filter *f)
 {
 	if (!f)
 		return;
+	keep_free(f->keep);
 	free(f->batch);
 	free(f);
 }
@@ -139,6 +146,18 @@ void filter_end_pass(struct filter *f)
 	if (f->counting && f->counts->unreadable)
 		log_msg("WARNING: the struct pages of %" PRIu64 " page(s) could not be read; those pages were kept (first: pfn=0x%" PRIx64 ").\n",
 			f->counts->unreadable, f->first_unreadable_pfn);
+	if (f->counting && f->counts->kept_first)
+		log_msg("WARNING: %" PRIu64 " page(s) of the kernel image or page tables looked excludable (free, cache, user or zero) and were kept (first: pfn=0x%" PRIx64 ").\n",
+			f->counts->kept_first, f->first_kept_pfn);
+}
+
+bool filter_keeps(struct filter *f, uint64_t pfn)
+{
+	if (!keep_has(f->keep, pfn))
+		return false;
+	if (f->counting && !f->counts->kept_first++)
+		f->first_kept_pfn = pfn;
+	return true;
 }
 
 static void count(struct filter *f, enum page_class cls, uint64_t n)
@@ -159,6 +178,30 @@ static void count(struct filter *f, enum page_class cls, uint64_t n)
 	*c += n;
 }
 
+/*
+ * Clear [from, to) of a window's bitmap (start: its first pfn) but the
+ * pages that are always kept, counting each kind.
+ */
+static void drop(struct filter *f, uint64_t start, uint8_t *bm, uint64_t from, uint64_t to,
+		 enum page_class cls)
+{
+	uint64_t kfirst, kend;
+
+	while (from < to && keep_next(f->keep, from, &kfirst, &kend) && kfirst < to) {
+		uint64_t a = kfirst > from ? kfirst : from, b = kend < to ? kend : to, n;
+
+		count(f, cls, bm_clear_range(bm, from - start, a - start));
+		n = bm_count_range(bm, a - start, b - start);
+		if (n && f->counting && !f->counts->kept_first)
+			f->first_kept_pfn = start + bm_next_set(bm, a - start, b - start);
+		if (f->counting)
+			f->counts->kept_first += n;
+		from = b;
+	}
+	if (from < to)
+		count(f, cls, bm_clear_range(bm, from - start, to - start));
+}
+
 /* Exclude [from, to) of a window starting at start; carry what lies past its end. */
 static void exclude(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm,
 		    uint64_t from, uint64_t to, enum page_class cls)
@@ -168,7 +211,7 @@ static void exclude(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm,
 		f->carry.cls = cls;
 		to = end;
 	}
-	count(f, cls, bm_clear_range(bm, from - start, to - start));
+	drop(f, start, bm, from, to, cls);
 }
 
 static void note_bad_order(struct filter *f, uint64_t pfn, uint64_t order)
@@ -308,7 +351,7 @@ static int walk_free_list(struct filter *f, uint64_t head, unsigned order, uint6
 		if (b > end)
 			b = end;
 		if (a < b)
-			count(f, PC_FREE, bm_clear_range(bm, a - start, b - start));
+			drop(f, start, bm, a, b, PC_FREE);
 		if (kview_read_ptr(f->kv, node + off_next, &node, e) < 0)
 			return -1;
 	}
@@ -419,7 +462,7 @@ int filter_window(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm, s
 	if (f->carry.end > start) {
 		uint64_t to = f->carry.end < end ? f->carry.end : end;
 
-		count(f, f->carry.cls, bm_clear_range(bm, 0, to - start));
+		drop(f, start, bm, start, to, f->carry.cls);
 		pfn = to;
 		if (f->carry.end <= end)
 			f->carry.end = 0;

@@ -24,6 +24,7 @@ struct dump_counts {
 	uint64_t zero, cache, cache_private, user, free, hwpoison, offline;
 	uint64_t bad_order;		/* looked free, kept: page.private no valid order */
 	uint64_t unreadable;		/* struct page not readable: kept */
+	uint64_t kept_first;		/* image or page table that looked excludable: kept */
 };
 
 struct filter;
@@ -46,5 +47,10 @@ void filter_begin_pass(struct filter *f, bool count);
  */
 int filter_window(struct filter *f, uint64_t start, uint64_t end, uint8_t *bm, struct err *e);
 void filter_end_pass(struct filter *f);
+/*
+ * Must pfn be kept whatever it holds (keep.h)?  A page found excludable
+ * by its bytes (all zeros) asks; the pass counts it.
+ */
+bool filter_keeps(struct filter *f, uint64_t pfn);
 
 #endif

@@ -26,6 +26,26 @@ struct arch_image {
 	uint64_t text;		/* address of _text; 0 = no such symbol */
 };
 
+#define PT_MAX_LEVELS 6
+
+/*
+ * The kernel's page tables as a tree, for keeping every table page
+ * (keep.c): the top-level table and the kernel's part of it, and per
+ * level how many entries a table has.  next() reads an entry of a table
+ * at level lvl (not the last): the next-level table's physical address,
+ * or 0 when the entry is not present or maps memory itself; it may lower
+ * *count, the number of entries that table has (a table length field).
+ */
+struct pt_tree {
+	uint64_t root_pa;
+	unsigned levels;		/* 1 to PT_MAX_LEVELS */
+	unsigned entry_bytes;		/* 4 or 8 */
+	bool big_endian;		/* the entries' byte order */
+	unsigned root_first, root_count;
+	unsigned count[PT_MAX_LEVELS];
+	uint64_t (*next)(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count);
+};
+
 struct arch_ops {
 	const char *name;	/* as upstream prints it: "x86_64", "arm64" */
 	unsigned e_machine;
@@ -42,6 +62,8 @@ struct arch_ops {
 	int (*print_vtop)(struct kview *kv, uint64_t va, FILE *out, struct err *e);
 	/* Does va lie in the kernel's virtual address range at all? */
 	int (*is_kvaddr)(const struct kview *kv, uint64_t va);
+	/* The kernel page tables as a tree; -1 when they are not known.  NULL: none. */
+	int (*kernel_tables)(const struct kview *kv, struct pt_tree *t);
 
 	/*
 	 * A dump without a VMCOREINFO note: the text of the note the kernel

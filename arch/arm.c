@@ -285,6 +285,46 @@ static int arm_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 	return 0;
 }
 
+static uint64_t arm_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	const struct arm_state *st = kv->arch_state;
+
+	(void)lvl;
+	(void)count;
+	if (st->lpae)
+		return (ent & 3) == 3 ? ent & LPAE_ADDR_MASK : 0;
+	/* short descriptors: 01 a coarse second-level table, 10 a section */
+	return (ent & 3) == 1 ? ent & UINT64_C(0xfffffc00) : 0;
+}
+
+/* The kernel's part of swapper_pg_dir: from PAGE_OFFSET (less the modules below it) up. */
+static int arm_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct arm_state *st = kv->arch_state;
+	uint64_t from = st->page_offset > MODULES_BELOW ? st->page_offset - MODULES_BELOW : 0;
+	unsigned shift = st->lpae ? 30 : 20;
+
+	if (!st->pgd_pa)
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->big_endian = kv->big_endian;
+	if (st->lpae) {
+		t->levels = 3;
+		t->entry_bytes = 8;
+		t->count[0] = 4;
+		t->count[1] = t->count[2] = 512;
+	} else {
+		t->levels = 2;
+		t->entry_bytes = 4;
+		t->count[0] = 4096;
+		t->count[1] = 256;
+	}
+	t->root_first = (unsigned)(from >> shift);
+	t->root_count = t->count[0] - t->root_first;
+	t->next = arm_next_table;
+	return 0;
+}
+
 static const char *size_name(uint64_t size)
 {
 	switch (size) {
@@ -348,6 +388,7 @@ const struct arch_ops arch_arm = {
 	.vtop = arm_vtop,
 	.print_vtop = arm_print_vtop,
 	.is_kvaddr = arm_is_kvaddr,
+	.kernel_tables = arm_kernel_tables,
 	.vmlinux_page_size = arm_vmlinux_page_size,
 	.char_is_signed = false,
 	.section_size_bits = arm_section_size_bits,

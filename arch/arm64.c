@@ -184,6 +184,36 @@ static int arm64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err
 	return arm64_walk(kv, va, &pa, &span, out, e);
 }
 
+static uint64_t arm64_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	(void)lvl;
+	(void)count;
+	if (!(ent & DESC_VALID) || !(ent & DESC_TABLE))
+		return 0;	/* invalid, or a block */
+	return ent & OA_MASK_48 & ~(uint64_t)(kv->page_size - 1);
+}
+
+/* swapper_pg_dir (TTBR1) maps the kernel's half only: all of it. */
+static int arm64_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct arm64_state *st = kv->arch_state;
+	unsigned lvl, top_shift = kv->page_shift + st->bits_per_level * (st->levels - 1);
+
+	if (!st->pgd_pa || st->levels < 1 || st->levels > PT_MAX_LEVELS)
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->levels = st->levels;
+	t->entry_bytes = 8;
+	t->big_endian = kv->big_endian;
+	for (lvl = 0; lvl < st->levels; lvl++)
+		t->count[lvl] = 1u << st->bits_per_level;
+	t->count[0] = 1u << (st->va_bits - top_shift);
+	t->root_first = 0;
+	t->root_count = t->count[0];
+	t->next = arm64_next_table;
+	return 0;
+}
+
 static int arm64_is_kvaddr(const struct kview *kv, uint64_t va)
 {
 	const struct arm64_state *st = kv->arch_state;
@@ -254,6 +284,7 @@ const struct arch_ops arch_arm64 = {
 	.vtop = arm64_vtop,
 	.print_vtop = arm64_print_vtop,
 	.is_kvaddr = arm64_is_kvaddr,
+	.kernel_tables = arm64_kernel_tables,
 	.vmlinux_page_size = arm64_vmlinux_page_size,
 	.char_is_signed = false,
 	.section_size_bits = arm64_section_size_bits,

@@ -134,6 +134,7 @@ const struct arch_ops arch_loongarch64 = {
 	.vtop = la_vtop,
 	.print_vtop = la_print_vtop,
 	.is_kvaddr = la_is_kvaddr,
+	.kernel_tables = vat_kernel_tables,
 	.vmlinux_page_size = la_vmlinux_page_size,
 	.char_is_signed = true,
 	.section_size_bits = la_section_size_bits,

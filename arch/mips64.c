@@ -156,6 +156,7 @@ const struct arch_ops arch_mips64 = {
 	.vtop = mips64_vtop,
 	.print_vtop = mips64_print_vtop,
 	.is_kvaddr = mips64_is_kvaddr,
+	.kernel_tables = vat_kernel_tables,
 	.vmlinux_page_size = mips64_vmlinux_page_size,
 	.char_is_signed = true,
 	.section_size_bits = mips64_section_size_bits,

@@ -361,6 +361,36 @@ static int ppc64_print_vtop(struct kview *kv, uint64_t va, FILE *out, struct err
 	return 0;
 }
 
+static uint64_t ppc64_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	(void)kv;
+	(void)lvl;
+	(void)count;
+	if (!(ent & ENT_VALID) || (ent & ENT_LEAF))
+		return 0;
+	return ent & ENT_NEXT_MASK;
+}
+
+/* swapper_pg_dir maps only the kernel (0xc...): all of it. */
+static int ppc64_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct ppc64_state *st = kv->arch_state;
+	unsigned i;
+
+	if (!st->pgd_pa || !st->bits[0])
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->levels = 4;
+	t->entry_bytes = 8;
+	t->big_endian = true;	/* Book3S 64 tables, whatever the kernel's byte order */
+	for (i = 0; i < 4; i++)
+		t->count[i] = 1u << st->bits[i];
+	t->root_first = 0;
+	t->root_count = t->count[0];
+	t->next = ppc64_next_table;
+	return 0;
+}
+
 static int ppc64_is_kvaddr(const struct kview *kv, uint64_t va)
 {
 	const struct ppc64_state *st = kv->arch_state;
@@ -396,6 +426,7 @@ const struct arch_ops arch_ppc64 = {
 	.vtop = ppc64_vtop,
 	.print_vtop = ppc64_print_vtop,
 	.is_kvaddr = ppc64_is_kvaddr,
+	.kernel_tables = ppc64_kernel_tables,
 	.char_is_signed = false,	/* the ppc64 ELF ABIs make plain char unsigned */
 	.section_size_bits = ppc64_section_size_bits,
 	.max_physmem_bits = ppc64_max_physmem_bits,

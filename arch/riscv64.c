@@ -306,6 +306,35 @@ static int riscv64_is_kvaddr(const struct kview *kv, uint64_t va)
 	return va >= -(UINT64_C(1) << (st->va_bits - 1));
 }
 
+static uint64_t riscv64_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	(void)kv;
+	(void)lvl;
+	(void)count;
+	if (!(ent & PTE_V) || (ent & PTE_RWX))
+		return 0;	/* invalid, or a leaf */
+	return ((ent >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << 12;
+}
+
+/* The kernel's half of swapper_pg_dir: the upper 256 entries. */
+static int riscv64_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct riscv64_state *st = kv->arch_state;
+	unsigned i;
+
+	if (!st->pgd_pa || st->levels < 1 || st->levels > PT_MAX_LEVELS)
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->levels = st->levels;
+	t->entry_bytes = 8;
+	t->big_endian = false;
+	for (i = 0; i < t->levels; i++)
+		t->count[i] = 1u << PT_BITS;
+	t->root_first = t->root_count = 1u << (PT_BITS - 1);
+	t->next = riscv64_next_table;
+	return 0;
+}
+
 /* riscv64 Linux has only 4 KiB base pages. */
 static unsigned riscv64_vmlinux_page_size(const struct arch_image *img)
 {
@@ -339,6 +368,7 @@ const struct arch_ops arch_riscv64 = {
 	.vtop = riscv64_vtop,
 	.print_vtop = riscv64_print_vtop,
 	.is_kvaddr = riscv64_is_kvaddr,
+	.kernel_tables = riscv64_kernel_tables,
 	.vmlinux_page_size = riscv64_vmlinux_page_size,
 	.char_is_signed = false,	/* the RISC-V psABI makes plain char unsigned */
 	.section_size_bits = riscv64_section_size_bits,

@@ -162,6 +162,41 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 	return err_set(e, "cannot translate 0x%" PRIx64, va);
 }
 
+/* Entries of the table at level top + lvl; a region entry's length field bounds the next table. */
+static uint64_t s390x_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	const struct s390x_state *st = kv->arch_state;
+	int lv = st->top + (int)lvl;
+
+	if ((ent & ENT_INVALID) || ENT_TT(ent) != (unsigned)(LV_ST - lv) ||
+	    ((lv == LV_R3 || lv == LV_ST) && (ent & ENT_FC)))
+		return 0;
+	if (lv == LV_ST)
+		return ent & SEGMENT_ORIGIN;
+	*count = ((unsigned)ENT_TL(ent) + 1) * 512;
+	return ent & REGION_ORIGIN;
+}
+
+/* The kernel's ASCE maps all of its address space: the whole top table. */
+static int s390x_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct s390x_state *st = kv->arch_state;
+	int lv;
+
+	if (!st->have_pgd || st->top < 0)
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->levels = (unsigned)(NLEVELS - st->top);
+	t->entry_bytes = 8;
+	t->big_endian = true;
+	for (lv = st->top; lv < NLEVELS; lv++)
+		t->count[lv - st->top] = lv == LV_PT ? 256 : 2048;
+	t->root_first = 0;
+	t->root_count = 2048;
+	t->next = s390x_next_table;
+	return 0;
+}
+
 /* The depth of swapper_pg_dir, from its first entry's table type. */
 static void find_top(struct kview *kv, struct s390x_state *st)
 {
@@ -360,6 +395,7 @@ const struct arch_ops arch_s390x = {
 	.vtop = s390x_vtop,
 	.print_vtop = s390x_print_vtop,
 	.is_kvaddr = s390x_is_kvaddr,
+	.kernel_tables = s390x_kernel_tables,
 	.vmcoreinfo_in_memory = s390x_vmcoreinfo_in_memory,
 	.symbol_shift = arch_shift_by_stext,
 	.vmlinux_page_size = s390x_vmlinux_page_size,

@@ -145,3 +145,34 @@ int vat_print(struct kview *kv, const struct vat_geom *g, uint64_t va, FILE *out
 		size_name(w.size, sz, sizeof(sz)));
 	return 0;
 }
+
+/* kv->arch_state is the arch's vat_geom (mips64.c, loongarch64.c). */
+static uint64_t vat_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	const struct vat_geom *g = kv->arch_state;
+	uint64_t pa;
+
+	(void)count;
+	if (g->huge && lvl == g->levels - 2 && (ent & g->huge))
+		return 0;
+	return g->table_pa(ent & ~((UINT64_C(1) << g->page_shift) - 1), &pa) ? pa : 0;
+}
+
+int vat_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct vat_geom *g = kv->arch_state;
+	unsigned i;
+
+	if (!g->pgd_pa || g->levels < 2 || g->levels > VAT_MAX_LEVELS)
+		return -1;
+	t->root_pa = g->pgd_pa;
+	t->levels = g->levels;
+	t->entry_bytes = 8;
+	t->big_endian = kv->big_endian;
+	for (i = 0; i < g->levels; i++)
+		t->count[i] = 1u << level_bits(g, i);
+	t->root_first = 0;
+	t->root_count = t->count[0];
+	t->next = vat_next_table;
+	return 0;
+}

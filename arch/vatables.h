@@ -48,6 +48,8 @@ int vat_vtop(struct kview *kv, const struct vat_geom *g, uint64_t va, uint64_t *
 unsigned vat_count_levels(struct kview *kv, const struct vat_geom *g);
 /* "PGD", "PUD", "PMD", "PTE" for step i of a walk of g. */
 const char *vat_level_name(const struct vat_geom *g, unsigned i);
+/* The ops' kernel_tables, for an arch whose arch_state is its vat_geom. */
+int vat_kernel_tables(const struct kview *kv, struct pt_tree *t);
 /* Print a walk as --vtop does. */
 int vat_print(struct kview *kv, const struct vat_geom *g, uint64_t va, FILE *out,
 	      struct err *e);

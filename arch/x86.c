@@ -168,6 +168,38 @@ static int walk(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 	return err_set(e, "cannot translate 0x%" PRIx64, va);
 }
 
+static uint64_t x86_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	const struct x86_state *st = kv->arch_state;
+	const struct level *lv = st->pae ? levels_pae : levels_2;
+
+	(void)count;
+	if (!(ent & ENTRY_PRESENT) || (lv[lvl].leaf_ok && (ent & ENTRY_PSE)))
+		return 0;
+	return st->pae ? ent & PAE_ADDR_MASK : ent & UINT64_C(0xfffff000);
+}
+
+/* The kernel's part of swapper_pg_dir: the entries from PAGE_OFFSET up. */
+static int x86_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct x86_state *st = kv->arch_state;
+	const struct level *lv = st->pae ? levels_pae : levels_2;
+	unsigned i;
+
+	if (!st->pgd_pa)
+		return -1;
+	t->root_pa = st->pgd_pa;
+	t->levels = st->pae ? 3 : 2;
+	t->entry_bytes = st->pae ? 8 : 4;
+	t->big_endian = false;
+	for (i = 0; i < t->levels; i++)
+		t->count[i] = 1u << lv[i].bits;
+	t->root_first = (unsigned)((st->page_offset >> lv[0].shift) & (t->count[0] - 1));
+	t->root_count = t->count[0] - t->root_first;
+	t->next = x86_next_table;
+	return 0;
+}
+
 static int x86_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span,
 		    struct err *e)
 {
@@ -248,6 +280,7 @@ const struct arch_ops arch_x86 = {
 	.vtop = x86_vtop,
 	.print_vtop = x86_print_vtop,
 	.is_kvaddr = x86_is_kvaddr,
+	.kernel_tables = x86_kernel_tables,
 	.symbol_shift = x86_symbol_shift,
 	.vmlinux_page_size = x86_vmlinux_page_size,
 	.char_is_signed = true,

@@ -230,6 +230,37 @@ static unsigned x86_64_max_physmem_bits(const struct kview *kv)
 	return st->levels == 5 ? 52 : 46;
 }
 
+/* Levels from the top; the last two before the PTEs may be 1 GiB and 2 MiB pages. */
+static uint64_t x86_64_next_table(const struct kview *kv, unsigned lvl, uint64_t ent, unsigned *count)
+{
+	const struct x86_64_state *st = kv->arch_state;
+
+	(void)count;
+	if (!(ent & PAGE_PRESENT) || (lvl + 3 >= st->levels && (ent & PAGE_PSE)))
+		return 0;
+	return ent & ~st->sme_mask & ENTRY_ADDR_MASK;
+}
+
+/* The kernel's half of init_top_pgt: entries 256 to 511. */
+static int x86_64_kernel_tables(const struct kview *kv, struct pt_tree *t)
+{
+	const struct x86_64_state *st = kv->arch_state;
+	unsigned i;
+
+	if (!st->top_pgt_pa)
+		return -1;
+	t->root_pa = st->top_pgt_pa;
+	t->levels = st->levels;
+	t->entry_bytes = 8;
+	t->big_endian = false;
+	t->root_first = PTRS_PER_TABLE / 2;
+	t->root_count = PTRS_PER_TABLE / 2;
+	for (i = 0; i < t->levels; i++)
+		t->count[i] = PTRS_PER_TABLE;
+	t->next = x86_64_next_table;
+	return 0;
+}
+
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
 	.e_machine = EM_X86_64,
@@ -238,6 +269,7 @@ const struct arch_ops arch_x86_64 = {
 	.vtop = x86_64_vtop,
 	.print_vtop = x86_64_print_vtop,
 	.is_kvaddr = x86_64_is_kvaddr,
+	.kernel_tables = x86_64_kernel_tables,
 	.vmlinux_page_size = x86_64_vmlinux_page_size,
 	.char_is_signed = true,
 	.section_size_bits = x86_64_section_size_bits,
