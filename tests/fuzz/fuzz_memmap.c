@@ -43,13 +43,13 @@ static void filter_all(struct kview *kv, struct memmap *mm)
 	}
 	filter_end_pass(f);
 	if (getenv("FUZZ_VERBOSE"))
-		fprintf(stderr, "fuzz: %s, max_pfn %#llx: zero %llu cache %llu private %llu user %llu free %llu hwpoison %llu offline %llu bad order %llu unreadable %llu\n",
+		fprintf(stderr, "fuzz: %s, max_pfn %#llx: zero %llu cache %llu private %llu user %llu free %llu hwpoison %llu offline %llu bad order %llu unreadable %llu kept first %llu\n",
 			memmap_model_name(memmap_model(mm)), (unsigned long long)max,
 			(unsigned long long)c->zero, (unsigned long long)c->cache,
 			(unsigned long long)c->cache_private, (unsigned long long)c->user,
 			(unsigned long long)c->free, (unsigned long long)c->hwpoison,
 			(unsigned long long)c->offline, (unsigned long long)c->bad_order,
-			(unsigned long long)c->unreadable);
+			(unsigned long long)c->unreadable, (unsigned long long)c->kept_first);
 	filter_free(f);
 }
 

@@ -208,6 +208,22 @@ def section_table(nsec):
     return bytes(t)
 
 
+def kallsyms_arrays(base_off, syms):
+    """kallsyms_* at base_off: one-character tokens, offsets from _stext (va(0))."""
+    names = b"".join(bytes([len(n) + 1]) + b"T" + n.encode() for n, _ in syms)
+    tokens = b"".join(bytes([i, 0]) for i in range(256))
+    index = b"".join(struct.pack("<H", 2 * i) for i in range(256))
+    offs = b"".join(struct.pack("<i", o) for _, o in syms)
+    at = {"names": base_off, "token_table": base_off + 0x1000,
+          "token_index": base_off + 0x1200, "offsets": base_off + 0x1400,
+          "relative_base": base_off + 0x1800, "num_syms": base_off + 0x1808}
+    parts = [(at["names"], names), (at["token_table"], tokens), (at["token_index"], index),
+             (at["offsets"], offs), (at["relative_base"], struct.pack("<Q", va(0))),
+             (at["num_syms"], struct.pack("<I", len(syms)))]
+    text = "".join("SYMBOL(kallsyms_%s)=%x\n" % (k, va(o)) for k, o in at.items())
+    return text, parts
+
+
 def memmap_seeds():
     ram_pfns = (PA0 + (4 << 20)) // 4096
     nsec = ram_pfns >> (SECTION_BITS - 12)
@@ -237,6 +253,22 @@ def memmap_seeds():
         va(0x1000), 1 << (PHYSMEM_BITS - SECTION_BITS)) + geo
     put("memmap", "sparse", text.encode() + b"\0" +
         image([(0x1000, section_table(nsec)), (MAP_OFF, pages)]))
+    # the pages kept first (keep.c): kallsyms naming the image's parts and
+    # two CPUs' per-CPU areas, and kernel page tables with a self-pointing one
+    syms = [("_stext", 0), ("_etext", 0x1000), ("_sdata", 0x2000), ("__init_begin", 0x3000),
+            ("__init_end", 0x4000), ("__bss_stop", 0x5000), ("__per_cpu_offset", 0x10000),
+            ("nr_cpu_ids", 0x10010), ("pcpu_unit_size", 0x10020), ("crash_notes", 0x10030)]
+    ktext, kparts = kallsyms_arrays(0xb000, syms)
+    pgd, pud = PA0 + 0xe000, PA0 + 0xf000
+    text = (FACTS_6_1 + "SYMBOL(mem_section)=%x\nLENGTH(mem_section)=%d\n" % (va(0), nroots) + geo +
+            ktext + "SYMBOL(init_top_pgt)=%x\n" % va(0xe000))
+    put("memmap", "keep", text.encode() + b"\0" +
+        image([(0, roots), (0x1000, section_table(256)), (MAP_OFF, pages)] + kparts +
+              [(0xe000, bytes(8 * 256) + struct.pack("<Q", pud | 1)),
+               (0xf000, struct.pack("<QQ", pud | 1, (PA0 + 0x20000) | 0x81)),
+               (0x10000, struct.pack("<QQ", va(0x30000), va(0x38000))),
+               (0x10010, struct.pack("<I", 2)), (0x10020, struct.pack("<I", 0x4000)),
+               (0x10030, struct.pack("<Q", 0x100))]))
     # FLATMEM: mem_map is the struct page of pfn 0
     text = FACTS_6_1 + "SYMBOL(mem_map)=%x\n" % va(0xa000)
     put("memmap", "flat", text.encode() + b"\0" +

@@ -273,6 +273,17 @@ size_t era_vmcoreinfo(const struct spec *s, char *buf, size_t cap)
 	add("OFFSET(uts_namespace.name)", "%d", e->uts_off);
 	add("SYMBOL(swapper_pg_dir)", "%" PRIx64, M.top_pgt_va);
 	add("SYMBOL(_stext)", "%" PRIx64, M.stext_va);
+	if (s->nksyms) {
+		static const char *const ks[6] = { "names", "num_syms", "token_table", "token_index",
+						   "offsets", "relative_base" };
+
+		for (i = 0; i < 6; i++) {
+			char key[48];
+
+			snprintf(key, sizeof(key), "SYMBOL(kallsyms_%s)", ks[i]);
+			add(key, "%" PRIx64, M.kallsyms_va[i]);
+		}
+	}
 	if (modern && s->memmap_vmemmap && s->model != MM_FLAT && A->export_vmemmap)
 		add("SYMBOL(vmemmap)", "%" PRIx64, M.vmemmap_base);
 	if (s->model == MM_FLAT) {
@@ -339,6 +350,53 @@ void kimage_build(void)
 
 		virt_write(uts + (uint64_t)S.era->uts_off + 65 * (uint64_t)i, f, strlen(f) + 1);
 	}
+}
+
+/*
+ * The ksym lines as kallsyms arrays.  Each token is one character (token i
+ * is the string of byte i), so a name is its length and its bytes, the type
+ * letter first; offsets are from kallsyms_relative_base = _stext.
+ */
+void kallsyms_build(void)
+{
+	uint64_t names_len = 0, at, tok, idx, off, base, num;
+	int i;
+
+	for (i = 0; i < S.nkwords; i++)
+		virt_wlong(M.stext_va + S.kwords[i].off,
+			   S.kwords[i].direct ? phys_to_direct(S.kwords[i].value) : S.kwords[i].value);
+	if (!S.nksyms)
+		return;
+	for (i = 0; i < S.nksyms; i++)
+		names_len += 2 + strlen(S.ksyms[i].name);
+	M.kallsyms_va[0] = kdata_alloc(names_len);
+	M.kallsyms_va[1] = num = kdata_alloc(4);
+	M.kallsyms_va[2] = tok = kdata_alloc(512);
+	M.kallsyms_va[3] = idx = kdata_alloc(512);
+	M.kallsyms_va[4] = off = kdata_alloc(4 * (uint64_t)S.nksyms);
+	M.kallsyms_va[5] = base = kdata_alloc(WORD);
+	for (i = 0; i < 256; i++) {
+		virt_w8(tok + 2 * (uint64_t)i, (uint8_t)i);
+		virt_w8(idx + 2 * (uint64_t)i, (uint8_t)((2 * i) & 0xff));	/* u16, target order */
+		virt_w8(idx + 2 * (uint64_t)i + 1, (uint8_t)((2 * i) >> 8));
+	}
+	if (A->big_endian)
+		for (i = 0; i < 256; i++) {
+			virt_w8(idx + 2 * (uint64_t)i, (uint8_t)((2 * i) >> 8));
+			virt_w8(idx + 2 * (uint64_t)i + 1, (uint8_t)((2 * i) & 0xff));
+		}
+	at = M.kallsyms_va[0];
+	for (i = 0; i < S.nksyms; i++) {
+		size_t n = strlen(S.ksyms[i].name);
+
+		virt_w8(at++, (uint8_t)(n + 1));
+		virt_w8(at++, 'T');
+		virt_write(at, S.ksyms[i].name, n);
+		at += n;
+		virt_w32(off + 4 * (uint64_t)i, (uint32_t)S.ksyms[i].off);
+	}
+	virt_w32(num, (uint32_t)S.nksyms);
+	virt_wlong(base, M.stext_va);
 }
 
 /* ---- vmalloc: "vmap VA PFN" lines ------------------------------------------------ */

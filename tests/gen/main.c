@@ -38,6 +38,11 @@
  * VMCOREINFO edits:  "vmcoreinfo KEY=VALUE" (add or replace), "vmcoreinfo-drop KEY".
  * "vmap VA PFN": the kernel page tables map the page at VA (vmalloc) to PFN,
  *   and vmap_area_list holds it (where the arch exports that list)
+ * "ksym NAME OFFSET": the kernel's kallsyms table (its arrays in kernel data,
+ *   named in VMCOREINFO as 6.x kernels do) holds NAME at _stext + OFFSET
+ * "kword OFFSET VALUE": a word (WORD bytes) at _stext + OFFSET holds VALUE, a
+ *   number or direct:PA (the direct-map address of PA)
+ * "@tables free": the struct pages of the page-table pages (x86_64) say free
  * Pages:  "@pfn A[-B] KIND [args]", KIND one of
  *   free order=N | badorder order=N | compound order=N [anon|cache|hugetlb|slab]
  *   anon | cache [private] | swapcache | slab | hwpoison | offline | unaccepted
@@ -353,6 +358,36 @@ static void vmap_line(char *rest)
 	S.nvmaps++;
 }
 
+static void ksym_line(char *rest)
+{
+	char name[48];
+	unsigned long long off;
+
+	if (sscanf(rest, " %47s %lli", name, &off) != 2)
+		die("ksym takes NAME OFFSET (from _stext)");
+	if (S.nksyms == MAX_KSYMS)
+		die("too many ksym lines");
+	snprintf(S.ksyms[S.nksyms].name, sizeof(S.ksyms[0].name), "%s", name);
+	S.ksyms[S.nksyms].off = off;
+	S.nksyms++;
+}
+
+static void kword_line(char *rest)
+{
+	unsigned long long off, v;
+	char val[64];
+
+	if (sscanf(rest, " %lli %63s", &off, val) != 2)
+		die("kword takes OFFSET VALUE (VALUE a number or direct:PA)");
+	if (S.nkwords == MAX_KSYMS)
+		die("too many kword lines");
+	S.kwords[S.nkwords].direct = !strncmp(val, "direct:", 7);
+	v = strtoull(val + (S.kwords[S.nkwords].direct ? 7 : 0), NULL, 0);
+	S.kwords[S.nkwords].off = off;
+	S.kwords[S.nkwords].value = v;
+	S.nkwords++;
+}
+
 static void strip(char *s)
 {
 	char *h = strchr(s, '#');
@@ -390,6 +425,12 @@ static void parse_spec(const char *path)
 			vmci_line(p + 10, false);
 		} else if (!strncmp(p, "vmap", 4) && isspace((unsigned char)p[4])) {
 			vmap_line(p + 5);
+		} else if (!strncmp(p, "ksym", 4) && isspace((unsigned char)p[4])) {
+			ksym_line(p + 5);
+		} else if (!strncmp(p, "kword", 5) && isspace((unsigned char)p[5])) {
+			kword_line(p + 6);
+		} else if (!strcmp(p, "@tables free")) {
+			S.tables_free = true;
 		} else if ((eq = strchr(p, '='))) {
 			*eq = 0;
 			header_line(p, eq + 1);
@@ -494,6 +535,7 @@ int main(int argc, char **argv)
 	if (S.era->buddy == BUDDY_LISTS)
 		freelists_build();
 	kimage_build();
+	kallsyms_build();
 	vmaps_build();
 	if (A->finish)
 		A->finish();

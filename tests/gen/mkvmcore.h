@@ -51,6 +51,7 @@ struct vmci_edit { char key[96]; char value[96]; bool drop; };
 #define MAX_ITEMS	512
 #define MAX_EDITS	64
 #define MAX_VMAPS	16
+#define MAX_KSYMS	32
 
 struct spec {
 	const struct era *era;
@@ -82,6 +83,11 @@ struct spec {
 	int nedits;
 	struct { uint64_t va, pfn; } vmaps[MAX_VMAPS];	/* "vmap VA PFN" lines */
 	int nvmaps;
+	struct { char name[48]; uint64_t off; } ksyms[MAX_KSYMS];	/* "ksym NAME OFFSET" */
+	int nksyms;
+	struct { uint64_t off, value; bool direct; } kwords[MAX_KSYMS];	/* "kword OFFSET VALUE" */
+	int nkwords;
+	bool tables_free;	/* "@tables free": the page tables' struct pages say free */
 	bool verbose;
 };
 
@@ -187,6 +193,10 @@ struct machine {
 	uint64_t stext_va;		/* SYMBOL(_stext) */
 	int64_t phys_base;
 	uint64_t top_pgt_va;		/* SYMBOL(init_top_pgt) */
+	/* kallsyms (ksym lines): names, num_syms, token_table, token_index, offsets, relative_base */
+	uint64_t kallsyms_va[6];
+	uint64_t table_pfns[4096];	/* x86_64 page-table pages from the pool */
+	unsigned ntable_pfns;
 	uint64_t uts_va, mem_section_va, mem_map_sym_va, pgdat_va, free_huge_page_va;
 	uint64_t vmap_list_va;		/* SYMBOL(vmap_area_list) */
 	uint64_t nr_mem_section_len;	/* LENGTH(mem_section) */
@@ -245,6 +255,7 @@ bool memmap_backing(uint64_t pfn, uint64_t *vidx);	/* pfn backs vmemmap page *vi
 /* page kinds and free lists (pages.c) */
 void pages_mark(void);				/* fill M.kind from the items */
 void pages_write(void);				/* write every struct page (not vmemmap ones) */
+void kallsyms_build(void);			/* the ksym lines as the kernel's kallsyms arrays */
 void memmap_page(uint64_t vidx, uint8_t *buf);	/* the bytes of vmemmap page vidx */
 void freelists_build(void);			/* zones + free lists (eras without a buddy marker) */
 

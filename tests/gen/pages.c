@@ -346,6 +346,17 @@ static const struct item *item_of(uint64_t pfn)
 	return NULL;
 }
 
+/* "@tables free": is pfn a page table whose struct page says free? */
+static bool table_looks_free(uint64_t pfn)
+{
+	unsigned i;
+
+	for (i = 0; S.tables_free && i < M.ntable_pfns; i++)
+		if (M.table_pfns[i] == pfn)
+			return true;
+	return false;
+}
+
 /* The struct page of pfn as the dump holds it; false when it is all zero. */
 static bool struct_page(uint64_t pfn, uint8_t *p)
 {
@@ -353,6 +364,11 @@ static bool struct_page(uint64_t pfn, uint8_t *p)
 
 	if (it) {
 		item_page(it, pfn, p);
+		return true;
+	}
+	if (table_looks_free(pfn)) {
+		page_default(p, pfn);
+		free_head(p, 0);
 		return true;
 	}
 	if (S.sparse_file || !pfn_in_ram(pfn))	/* a sparse dump keeps these zero (holes) */
@@ -403,6 +419,11 @@ void pages_write(void)
 			item_page(&S.items[i], pfn, p);
 			put_page(pfn, p);
 		}
+	for (i = 0; S.tables_free && i < (int)M.ntable_pfns; i++) {
+		page_default(p, M.table_pfns[i]);
+		free_head(p, 0);
+		put_page(M.table_pfns[i], p);
+	}
 }
 
 /* ---- free lists: pglist_data -> zones -> free_area[order].free_list ------------ */

@@ -79,6 +79,8 @@ static void pt_map(uint64_t va, uint64_t pa, uint64_t size)
 			uint64_t pfn = pool_alloc(1, 1);
 
 			tables++;
+			if (M.ntable_pfns < sizeof(M.table_pfns) / sizeof(M.table_pfns[0]))
+				M.table_pfns[M.ntable_pfns++] = pfn;
 			ent = (pfn << PAGE_SHIFT) | E_TABLE | S.sme;
 			phys_w64(slot, ent);
 		} else if (ent & E_PSE) {

@@ -5,7 +5,8 @@
 #     number of chunks the dump's RAM can back, one line names the file;
 #   * a page-table entry pointing to its own table: the walk of an address
 #     under it ends after the levels there are, one line at most, and a dump
-#     of that machine is written.
+#     of that machine is written; the walk of every kernel table (the pages
+#     kept first) visits each table once.
 # Each run has 20 s (timeout: exit 124 is a hang).
 . "$(dirname "$0")/../lib.sh"
 
@@ -24,7 +25,8 @@ for mmu in radix hash; do
 	check "$mmu page-table loop: --vtop $va ends (exit $rc)" test $rc -le 1
 	check "... with at most one error line" test "$(grep -c . "$T/err")" -le 1
 	rm -f "$T/o"
-	check "$mmu page-table loop: -d 1 dump written" expect_exit 0 timeout 20 "$MDF" -d 1 "$T/pt" "$T/o"
+	check "$mmu page-table loop: -d 1 dump written" expect_exit 0 timeout 20 "$MDF" -D -d 1 "$T/pt" "$T/o"
 	check "... it reads back equal" $PYTHON tests/tools/pages_equal.py "$T/o" "$T/pt"
+	check "... the walk of all kernel tables ended" grep -q "^keep: [0-9]* kernel page tables from" "$T/out" "$T/err"
 done
 finish
