@@ -65,6 +65,23 @@ expect_exit() {
 	[ "$got" -eq "$want" ] || { echo "exit $got, expected $want: $*"; sed 's/^/  stderr: /' "$T/err" | head -5; return 1; }
 }
 
+# check_kept_extra WHAT OURS REF: a dump of $VMCORE that keeps REF's pages
+# and, beyond them, only zero pages of what it keeps first (the image, page
+# tables, notes), no more of them than its warning counts ($T/out, $T/err of
+# the run that made OURS).
+check_kept_extra() {
+	local what=$1 extra warned
+	if ! extra=$($PYTHON "$MDF_TOP/tests/tools/kept_extra.py" "$2" "$3" "$VMCORE"); then
+		fail "$what: $extra"; return
+	fi
+	warned=$(sed -n 's/.*WARNING: \([0-9]*\) page(s) of the kernel image or page tables.*/\1/p' "$T/out" "$T/err" | head -1)
+	if [ "$extra" -le "${warned:-0}" ]; then
+		ok "$what, and $extra zero page(s) kept first (the warning counts ${warned:-0})"
+	else
+		fail "$what: $extra extra page(s), the warning counts ${warned:-0}"
+	fi
+}
+
 # upstream_root SUITE DARCH: Debian SUITE's makedumpfile for DARCH, for
 # upstream_run (tests/tools/upstream-root), its release in UP_VERSION;
 # returns 1 when it cannot be had or does not run.
