@@ -210,15 +210,39 @@ static int add_percpu_and_notes(struct keep_set *ks, struct kview *kv, const str
 	return 0;
 }
 
+/*
+ * The same symbols as kernel facts (a -x vmlinux's symbol table, or -i),
+ * for what the dump's kallsyms lacks (a kernel without KALLSYMS_ALL names
+ * text only).  The per-CPU section's own bounds are left out: on x86_64
+ * they are offsets from 0, which the KASLR shift of the facts would move.
+ */
+static const enum kf_id sym_facts[S__COUNT] = {
+	[S_stext] = KF_SYM__stext, [S_etext] = KF_SYM__etext,
+	[S_start_rodata] = KF_SYM___start_rodata, [S_end_rodata] = KF_SYM___end_rodata,
+	[S_sdata] = KF_SYM__sdata, [S_init_begin] = KF_SYM___init_begin,
+	[S_init_end] = KF_SYM___init_end, [S_bss_stop] = KF_SYM___bss_stop, [S_end] = KF_SYM__end,
+	[S_smp_locks] = KF_SYM___smp_locks, [S_smp_locks_end] = KF_SYM___smp_locks_end,
+	[S_bss_decrypted_unused] = KF_SYM___start_bss_decrypted_unused,
+	[S_end_bss_decrypted] = KF_SYM___end_bss_decrypted,
+	[S_per_cpu_offset] = KF_SYM___per_cpu_offset, [S_nr_cpu_ids] = KF_SYM_nr_cpu_ids,
+	[S_per_cpu_start] = KF__COUNT, [S_per_cpu_end] = KF__COUNT,
+	[S_pcpu_unit_size] = KF_SYM_pcpu_unit_size, [S_crash_notes] = KF_SYM_crash_notes,
+	[S_vmcoreinfo_note] = KF_SYM_vmcoreinfo_note, [S_vmcoreinfo_data] = KF_SYM_vmcoreinfo_data,
+};
+
 static int add_from_symbols(struct keep_set *ks, struct kview *kv)
 {
 	struct syms y = { 0 };
 	struct err why = { 0 };
+	unsigned i;
 
-	if (kallsyms_lookup(kv, sym_names, S__COUNT, y.a, y.have, &why) < 0) {
+	if (kallsyms_lookup(kv, sym_names, S__COUNT, y.a, y.have, &why) < 0)
 		log_debug("keep: no kernel symbol table: %s\n", why.msg);
-		return 0;
-	}
+	for (i = 0; i < S__COUNT; i++)
+		if (!y.have[i] && sym_facts[i] != KF__COUNT && kf_have(&kv->k, sym_facts[i])) {
+			y.a[i] = kf_addr(&kv->k, sym_facts[i]);
+			y.have[i] = true;
+		}
 	if (add_image(ks, kv, &y) < 0 || add_percpu_and_notes(ks, kv, &y) < 0)
 		return -1;
 	return 0;
@@ -340,6 +364,8 @@ static void to_pfn_ranges(struct keep_set *ks)
 {
 	size_t i, m = 0;
 
+	if (!ks->n)
+		return;		/* no array at all: qsort must not see NULL */
 	for (i = 0; i < ks->n; i++) {
 		ks->r[i].start >>= ks->page_shift;
 		ks->r[i].end = ((ks->r[i].end - 1) >> ks->page_shift) + 1;
