@@ -80,13 +80,13 @@ enum sym {
 	S_stext, S_etext, S_start_rodata, S_end_rodata, S_sdata, S_init_begin, S_init_end,
 	S_bss_stop, S_end, S_smp_locks, S_smp_locks_end, S_bss_decrypted_unused, S_end_bss_decrypted,
 	S_per_cpu_offset, S_nr_cpu_ids, S_per_cpu_start, S_per_cpu_end,
-	S_pcpu_unit_size, S_crash_notes, S_vmcoreinfo_note, S_vmcoreinfo_data, S__COUNT
+	S_pcpu_unit_size, S_crash_notes, S_vmcoreinfo_note, S__COUNT
 };
 static const char *const sym_names[S__COUNT] = {
 	"_stext", "_etext", "__start_rodata", "__end_rodata", "_sdata", "__init_begin", "__init_end",
 	"__bss_stop", "_end", "__smp_locks", "__smp_locks_end", "__start_bss_decrypted_unused",
 	"__end_bss_decrypted", "__per_cpu_offset", "nr_cpu_ids", "__per_cpu_start", "__per_cpu_end",
-	"pcpu_unit_size", "crash_notes", "vmcoreinfo_note", "vmcoreinfo_data",
+	"pcpu_unit_size", "crash_notes", "vmcoreinfo_note",
 };
 
 struct syms {
@@ -167,21 +167,62 @@ static uint64_t read_ptr_or_0(struct kview *kv, uint64_t va)
 	return kview_read_ptr(kv, va, &v, &quiet) < 0 ? 0 : v;
 }
 
+/*
+ * The bytes of one CPU's crash note in the dead kernel's memory: the
+ * NT_PRSTATUS note the dump copied from it (header, name, prstatus) and the
+ * empty note that ends it; 1 when the dump has none (its first byte only).
+ */
+static uint64_t crash_note_bytes(const struct kview *kv)
+{
+	size_t len, at = 0;
+	const uint8_t *n = vmcore_notes(kv->vc, &len);
+
+	while (n && at + 12 <= len) {
+		uint64_t namesz = kv_ld32(kv, n + at), descsz = kv_ld32(kv, n + at + 4);
+		uint32_t type = kv_ld32(kv, n + at + 8);
+		uint64_t size = 12 + ((namesz + 3) & ~UINT64_C(3)) + ((descsz + 3) & ~UINT64_C(3));
+
+		if (type == 1 /* NT_PRSTATUS */ && size <= 4096)
+			return size + 12;
+		if (size > len - at)
+			break;
+		at += (size_t)size;
+	}
+	return 1;
+}
+
+/*
+ * The static per-CPU section's start, added to each CPU's offset; 0 where
+ * per-CPU symbols are offsets from 0 (x86_64's absolute per-CPU symbols,
+ * which KASLR-shifted facts move somewhere below the image).
+ */
+static uint64_t percpu_start(const struct syms *y)
+{
+	uint64_t a = y->a[S_per_cpu_start];
+
+	if (!y->have[S_per_cpu_start] || !y->have[S_stext] || a < y->a[S_stext] ||
+	    a - y->a[S_stext] > IMAGE_MAX)
+		return 0;
+	return a;
+}
+
 #define MAX_CPUS	8192		/* NR_CPUS of any distribution kernel */
 #define MAX_UNIT	(UINT64_C(64) << 20)
 
-/* Each possible CPU's per-CPU unit and its crash note; the vmcoreinfo pages. */
+/*
+ * Each possible CPU's per-CPU unit and its crash note; the vmcoreinfo note
+ * (the text a reader takes; vmcoreinfo_data, where the kernel wrote it
+ * first, is not needed and need not be live: an i386 6.1 dump's points at
+ * a page-cache page).
+ */
 static int add_percpu_and_notes(struct keep_set *ks, struct kview *kv, const struct syms *y)
 {
-	uint64_t unit = 0, notes = 0, p;
+	uint64_t unit = 0, notes = 0, p, start = percpu_start(y), note_bytes = crash_note_bytes(kv);
 	uint32_t ncpus = 0, cpu, u32;
 	struct err quiet = { 0 };
 
 	if (y->have[S_vmcoreinfo_note] && (p = read_ptr_or_0(kv, y->a[S_vmcoreinfo_note])) &&
-	    add_virt(ks, kv, p, kv->page_size + 64) < 0)	/* VMCOREINFO_NOTE_SIZE */
-		return -1;
-	if (y->have[S_vmcoreinfo_data] && (p = read_ptr_or_0(kv, y->a[S_vmcoreinfo_data])) &&
-	    add_virt(ks, kv, p, kv->page_size) < 0)
+	    add_virt(ks, kv, p, kv->page_size + 36) < 0)	/* VMCOREINFO_NOTE_SIZE */
 		return -1;
 	if (!y->have[S_per_cpu_offset] || !y->have[S_nr_cpu_ids] ||
 	    kview_read_u32(kv, y->a[S_nr_cpu_ids], &ncpus, &quiet) < 0 || !ncpus || ncpus > MAX_CPUS) {
@@ -198,11 +239,9 @@ static int add_percpu_and_notes(struct keep_set *ks, struct kview *kv, const str
 		notes = read_ptr_or_0(kv, y->a[S_crash_notes]);
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		uint64_t off = read_ptr_or_0(kv, y->a[S_per_cpu_offset] + (uint64_t)cpu * kv->ptr_size);
-		uint64_t base = off + (y->have[S_per_cpu_start] ? y->a[S_per_cpu_start] : 0);
-
-		if (unit && add_virt(ks, kv, base, unit) < 0)
+		if (unit && add_virt(ks, kv, off + start, unit) < 0)
 			return -1;
-		if (notes && add_virt(ks, kv, notes + off, 1024) < 0)	/* sizeof(note_buf_t) and more */
+		if (notes && add_virt(ks, kv, notes + off, note_bytes) < 0)
 			return -1;
 	}
 	log_debug("keep: %u per-CPU unit(s) of 0x%" PRIx64 " bytes%s\n", ncpus, unit,
@@ -213,8 +252,7 @@ static int add_percpu_and_notes(struct keep_set *ks, struct kview *kv, const str
 /*
  * The same symbols as kernel facts (a -x vmlinux's symbol table, or -i),
  * for what the dump's kallsyms lacks (a kernel without KALLSYMS_ALL names
- * text only).  The per-CPU section's own bounds are left out: on x86_64
- * they are offsets from 0, which the KASLR shift of the facts would move.
+ * text only).
  */
 static const enum kf_id sym_facts[S__COUNT] = {
 	[S_stext] = KF_SYM__stext, [S_etext] = KF_SYM__etext,
@@ -225,9 +263,9 @@ static const enum kf_id sym_facts[S__COUNT] = {
 	[S_bss_decrypted_unused] = KF_SYM___start_bss_decrypted_unused,
 	[S_end_bss_decrypted] = KF_SYM___end_bss_decrypted,
 	[S_per_cpu_offset] = KF_SYM___per_cpu_offset, [S_nr_cpu_ids] = KF_SYM_nr_cpu_ids,
-	[S_per_cpu_start] = KF__COUNT, [S_per_cpu_end] = KF__COUNT,
+	[S_per_cpu_start] = KF_SYM___per_cpu_start, [S_per_cpu_end] = KF_SYM___per_cpu_end,
 	[S_pcpu_unit_size] = KF_SYM_pcpu_unit_size, [S_crash_notes] = KF_SYM_crash_notes,
-	[S_vmcoreinfo_note] = KF_SYM_vmcoreinfo_note, [S_vmcoreinfo_data] = KF_SYM_vmcoreinfo_data,
+	[S_vmcoreinfo_note] = KF_SYM_vmcoreinfo_note,
 };
 
 static int add_from_symbols(struct keep_set *ks, struct kview *kv)
