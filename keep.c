@@ -25,6 +25,13 @@ struct keep_set {
 	struct range *r;	/* sorted, merged pfn ranges once built */
 	size_t n, cap;
 	uint64_t page_shift;
+	/*
+	 * The last answer of keep_next: for any pfn in [hit_from, hit_end) the
+	 * first range ending after it is [hit_first, hit_end) (none: hit_none).
+	 * The filter asks in ascending pfns, per excluded block and zero page.
+	 */
+	uint64_t hit_from, hit_first, hit_end;
+	bool hit_valid, hit_none;
 	/* the tables seen: an open-addressed set of their physical addresses */
 	uint64_t *seen;
 	size_t nseen, seen_cap;
@@ -465,21 +472,26 @@ static size_t first_after(const struct keep_set *ks, uint64_t pfn)
 	return lo;
 }
 
-bool keep_next(const struct keep_set *ks, uint64_t pfn, uint64_t *first, uint64_t *end)
+bool keep_next(struct keep_set *ks, uint64_t pfn, uint64_t *first, uint64_t *end)
 {
 	size_t i;
 
 	if (!ks)
 		return false;
-	i = first_after(ks, pfn);
-	if (i == ks->n)
-		return false;
-	*first = ks->r[i].start;
-	*end = ks->r[i].end;
-	return true;
+	if (!ks->hit_valid || pfn < ks->hit_from || pfn >= ks->hit_end) {
+		i = first_after(ks, pfn);
+		ks->hit_valid = true;
+		ks->hit_from = pfn;
+		ks->hit_none = i == ks->n;
+		ks->hit_first = ks->hit_none ? UINT64_MAX : ks->r[i].start;
+		ks->hit_end = ks->hit_none ? UINT64_MAX : ks->r[i].end;
+	}
+	*first = ks->hit_first;
+	*end = ks->hit_end;
+	return !ks->hit_none;
 }
 
-bool keep_has(const struct keep_set *ks, uint64_t pfn)
+bool keep_has(struct keep_set *ks, uint64_t pfn)
 {
 	uint64_t first, end;
 

@@ -29,13 +29,13 @@ struct keep_set;
 struct keep_set *keep_build(struct kview *kv, struct err *e);
 void keep_free(struct keep_set *ks);
 
-/* Is pfn in the set? */
-bool keep_has(const struct keep_set *ks, uint64_t pfn);
 /*
- * The first kept pfn range that ends after pfn: [*first, *end), false
- * when none does.
+ * Is pfn in the set?  And the first kept pfn range that ends after pfn:
+ * [*first, *end), false when none does.  The last answer is kept, so
+ * ascending questions (a window's pages) cost no search each.
  */
-bool keep_next(const struct keep_set *ks, uint64_t pfn, uint64_t *first, uint64_t *end);
+bool keep_has(struct keep_set *ks, uint64_t pfn);
+bool keep_next(struct keep_set *ks, uint64_t pfn, uint64_t *first, uint64_t *end);
 /* How many pfns the set holds (for -D). */
 uint64_t keep_pages(const struct keep_set *ks);
 
