@@ -21,7 +21,8 @@ struct names {
 static int next_byte(struct names *nm, uint8_t *b, struct err *e)
 {
 	if (nm->pos == nm->len) {
-		size_t to_page_end = 4096 - ((nm->va + nm->len) & 4095);
+		uint64_t ps = nm->kv->page_size;
+		size_t to_page_end = (size_t)(ps - ((nm->va + nm->len) & (ps - 1)));
 
 		nm->va += nm->len;
 		nm->pos = 0;
