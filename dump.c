@@ -70,7 +70,6 @@ static int judge_page_bytes(struct dump_run *r, uint64_t start, uint64_t end, ui
 			    bool count, struct err *e)
 {
 	const struct dump_plan *p = r->plan;
-	unsigned ps = r->kn->kv.page_size;
 	uint64_t i;
 
 	if (!count && !p->exclude_zero_in_bitmap) {
@@ -92,7 +91,7 @@ static int judge_page_bytes(struct dump_run *r, uint64_t start, uint64_t end, ui
 			/* else the ELF writer leaves it out, ending a PT_LOAD there */
 			if (p->unreadable_in_bitmap)
 				bm_clear(bm, i);
-		} else if (p->exclude_zero_in_bitmap && page_is_zero(page, ps) &&
+		} else if (p->exclude_zero_in_bitmap && vmcore_page_is_zero(r->kn->vc, page) &&
 			   !(r->filter && filter_keeps(r->filter, start + i))) {
 			bm_clear(bm, i);
 			if (count)

@@ -1,4 +1,5 @@
 /* infile.c - the input file and its read window (mmap, or pread into a buffer). */
+#define _GNU_SOURCE	/* SEEK_DATA, SEEK_HOLE */
 #include "infile.h"
 
 #include <errno.h>
@@ -40,14 +41,59 @@ fail:
 
 void infile_close(struct infile *f)
 {
-	if (f->map)
-		munmap(f->map, f->map_len);
-	f->map = NULL;
+	unsigned i;
+
+	for (i = 0; i < INFILE_MAPS; i++)
+		if (f->maps[i].map)
+			munmap(f->maps[i].map, f->maps[i].len);
+	memset(f->maps, 0, sizeof(f->maps));
+	f->mapped = false;
 	free(f->buf);
 	f->buf = NULL;
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+}
+
+/* Ask the file system about the extent holding off; false when it cannot tell. */
+static bool learn_extent(struct infile *f, uint64_t off)
+{
+	off_t d = lseek(f->fd, (off_t)off, SEEK_DATA), h;
+
+	if (d < 0) {
+		if (errno != ENXIO)
+			return false;
+		d = (off_t)f->size;	/* no data after off: a hole to the end */
+	}
+	if ((uint64_t)d > off) {
+		f->ext_hole = true;
+		f->ext_start = off;
+		f->ext_end = (uint64_t)d;
+		return true;
+	}
+	h = lseek(f->fd, (off_t)off, SEEK_HOLE);
+	if (h < 0 || (uint64_t)h <= off)
+		return false;
+	f->ext_hole = false;
+	f->ext_start = off;
+	f->ext_end = (uint64_t)h;
+	return true;
+}
+
+bool infile_is_hole(struct infile *f, uint64_t off, size_t len)
+{
+	if (f->no_holes || off >= f->size)
+		return false;
+	if (off < f->ext_start || off >= f->ext_end) {
+		if (!learn_extent(f, off)) {
+			f->no_holes = true;
+			return false;
+		}
+		/* The whole file is one data extent: never ask again. */
+		if (!f->ext_hole && f->ext_start == 0 && f->ext_end >= f->size)
+			f->no_holes = true;
+	}
+	return f->ext_hole && off + len <= f->ext_end;
 }
 
 int pread_full(int fd, void *buf, size_t len, uint64_t off)
@@ -72,22 +118,53 @@ int pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-/* Map [base, base+span) as the window; false when the file cannot be mapped. */
+static void use_map(struct infile *f, struct infile_map *m)
+{
+	m->last_use = ++f->uses;
+	f->mapped = true;
+	f->win_ptr = m->map;
+	f->win_off = m->off;
+	f->win_len = m->len;
+}
+
+/* A mapping already holding [off, off+len) becomes the window; false when none does. */
+static bool find_map(struct infile *f, uint64_t off, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < INFILE_MAPS; i++) {
+		struct infile_map *m = &f->maps[i];
+
+		if (m->map && off >= m->off && off + len <= m->off + m->len) {
+			use_map(f, m);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Map [base, base+span) in place of the least recently used mapping; false when it cannot be. */
 static bool map_window(struct infile *f, uint64_t base, size_t span)
 {
-	void *m;
+	struct infile_map *m = &f->maps[0];
+	unsigned i;
+	void *p;
 
-	if (f->map)
-		munmap(f->map, f->map_len);
-	f->map = NULL;
-	m = mmap(NULL, span, PROT_READ, MAP_PRIVATE, f->fd, (off_t)base);
-	if (m == MAP_FAILED)
+	for (i = 1; i < INFILE_MAPS; i++)
+		if (f->maps[i].last_use < m->last_use)
+			m = &f->maps[i];
+	if (m->map)
+		munmap(m->map, m->len);
+	m->map = NULL;
+	f->mapped = false;
+	f->win_len = 0;
+	p = mmap(NULL, span, PROT_READ, MAP_PRIVATE, f->fd, (off_t)base);
+	if (p == MAP_FAILED)
 		return false;
-	f->map = m;
-	f->map_len = span;
-	f->win_ptr = m;
-	f->win_off = base;
-	f->win_len = span;
+	m->map = p;
+	m->len = span;
+	m->off = base;
+	use_map(f, m);
 	return true;
 }
 
@@ -107,6 +184,7 @@ static int read_window(struct infile *f, uint64_t base, size_t span, struct err 
 		errno = saved;	/* the caller tells EIO from the rest */
 		return -1;
 	}
+	f->mapped = false;
 	f->win_ptr = f->buf;
 	f->win_off = base;
 	f->win_len = span;
@@ -174,7 +252,7 @@ static const uint8_t *in_window(struct infile *f, uint64_t off, size_t len, stru
 {
 	const uint8_t *p = f->win_ptr + (off - f->win_off);
 
-	if (f->map && !mapped_range_readable(f, p, len))
+	if (f->mapped && !mapped_range_readable(f, p, len))
 		return unreadable(f, off, len, e);
 	return p;
 }
@@ -198,6 +276,8 @@ const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct 
 		return NULL;
 	}
 	if (f->use_mmap) {
+		if (find_map(f, off, len))
+			return in_window(f, off, len, e);
 		if (map_window(f, base, span))
 			return in_window(f, off, len, e);
 		f->use_mmap = false;	/* not mmap-able (old kernel): read instead */

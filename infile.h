@@ -18,21 +18,37 @@
 
 /* Reads go through windows of this size. */
 #define INFILE_WINDOW_SIZE (1u << 20)
+/* Windows kept mapped at once. */
+#define INFILE_MAPS 3
 
 struct infile {
 	const char *path;
 	int fd;
 	uint64_t size;
 
-	/* the read window: an mmap of the file, or a buffer filled by pread */
+	/*
+	 * The read window: one of a few mmaps of the file (the least recently
+	 * used is replaced, so the page tables and struct pages a walk reads
+	 * do not unmap the pages being copied), or a buffer filled by pread.
+	 */
 	bool use_mmap;
 	uint64_t map_align;
-	void *map;
-	size_t map_len;
+	struct infile_map {
+		void *map;
+		size_t len;
+		uint64_t off, last_use;
+	} maps[INFILE_MAPS];
+	uint64_t uses;
+	bool mapped;		/* the window is one of maps[] */
 	uint8_t *buf;
 	const uint8_t *win_ptr;
 	uint64_t win_off;
 	size_t win_len;
+
+	/* the last extent the file system described: [ext_start, ext_end) */
+	bool no_holes;		/* the file (or its file system) tells no holes */
+	bool ext_hole;
+	uint64_t ext_start, ext_end;
 };
 
 /* Open path (a regular file) for reading; on failure f holds nothing. */
@@ -44,6 +60,14 @@ void infile_close(struct infile *f);
  * size); returns a pointer to off, valid until the next infile_window call.
  */
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e);
+
+/*
+ * Is [off, off+len) inside one hole of the file (never written, so all
+ * zeros)?  The file system is asked once per extent (SEEK_DATA/SEEK_HOLE):
+ * a sparse copy of a dump then costs no read for its zero pages.  A file
+ * that tells no holes (/proc/vmcore) is all data: false, at no cost.
+ */
+bool infile_is_hole(struct infile *f, uint64_t off, size_t len);
 
 /* pread() until len bytes are read; -1 with errno set (EIO: file too short). */
 int pread_full(int fd, void *buf, size_t len, uint64_t off);

@@ -259,7 +259,7 @@ static int push_page(void *ctx, uint64_t pfn, struct err *e)
 
 	if (!page)
 		return dump_skip_unreadable(w->r, pfn, e);
-	return pagepipe_push(w->pp, pfn, page, e);
+	return pagepipe_push(w->pp, pfn, page, vmcore_page_known_zero(w->r->kn->vc, page), e);
 }
 
 /* Dump level 1: the one zero page every zero page's descriptor points to. */

@@ -30,8 +30,9 @@ struct pagepipe;
 
 struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test_zero,
 			      unsigned threads, pagepipe_emit_fn emit, void *ctx, struct err *e);
-/* page is only read during the call. */
-int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct err *e);
+/* page is only read during the call; known_zero: the caller knows it is all zeros. */
+int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
+		  struct err *e);
 /* Emit everything still queued. */
 int pagepipe_flush(struct pagepipe *pp, struct err *e);
 void pagepipe_free(struct pagepipe *pp);

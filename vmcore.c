@@ -7,6 +7,7 @@
 #include "vmcore.h"
 #include "vmcore_format.h"
 #include "sink.h"
+#include "page.h"
 
 #include <stdlib.h>
 
@@ -148,6 +149,16 @@ int vmcore_window_bits(struct vmcore *vc, uint64_t start, uint64_t end, uint8_t 
 const uint8_t *vmcore_page(struct vmcore *vc, uint64_t pfn, struct err *e)
 {
 	return vc->ops->page(vc->fmt, pfn, e);
+}
+
+bool vmcore_page_known_zero(const struct vmcore *vc, const uint8_t *page)
+{
+	return vc->ops->page_known_zero && vc->ops->page_known_zero(vc->fmt, page);
+}
+
+bool vmcore_page_is_zero(const struct vmcore *vc, const uint8_t *page)
+{
+	return vmcore_page_known_zero(vc, page) || page_is_zero(page, vc->page_size);
 }
 
 int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len, struct err *e)

@@ -92,6 +92,13 @@ uint64_t vmcore_original_pages(const struct vmcore *vc, uint64_t max_pfn);
  * Parts of the page outside every segment read as zero.
  */
 const uint8_t *vmcore_page(struct vmcore *vc, uint64_t pfn, struct err *e);
+/*
+ * Is page (as vmcore_page returned it) all zeros?  Pages the format knew
+ * to be zeros (a hole of the file, past a segment's data) cost no test.
+ */
+bool vmcore_page_is_zero(const struct vmcore *vc, const uint8_t *page);
+/* Only the first half of that: true when the format knew, false when it did not. */
+bool vmcore_page_known_zero(const struct vmcore *vc, const uint8_t *page);
 /* Any physical range (may cross segments and holes; holes are an error). */
 int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
 		     struct err *e);

@@ -547,7 +547,9 @@ static const uint8_t *elf_page(void *fmt, uint64_t pfn, struct err *e)
 		uint64_t in = paddr - s->paddr;
 
 		if (in + ei->page_size <= s->filesz)
-			return infile_window(ei->f, s->offset + in, ei->page_size, e);
+			return infile_is_hole(ei->f, s->offset + in, ei->page_size)
+				? ei->zero
+				: infile_window(ei->f, s->offset + in, ei->page_size, e);
 		if (in >= s->filesz && in + ei->page_size <= s->memsz)
 			return ei->zero;
 	}
@@ -555,6 +557,11 @@ static const uint8_t *elf_page(void *fmt, uint64_t pfn, struct err *e)
 	if (read_phys(ei, paddr, ei->scratch, ei->page_size, true, e) < 0)
 		return NULL;
 	return ei->scratch;
+}
+
+static bool elf_page_known_zero(const void *fmt, const uint8_t *page)
+{
+	return page == ((const struct elf_input *)fmt)->zero;
 }
 
 const struct input_ops input_elf_ops = {
@@ -568,6 +575,7 @@ const struct input_ops input_elf_ops = {
 	.original_pages = elf_original_pages,
 	.window_bits = elf_window_bits,
 	.page = elf_page,
+	.page_known_zero = elf_page_known_zero,
 	.read_phys = elf_read_phys,
 	.elf_headers = elf_headers,
 };

@@ -86,6 +86,8 @@ struct input_ops {
 	bool (*elf_headers)(const void *fmt, GElf_Ehdr *eh, GElf_Phdr *note);
 	int (*dump_level)(const void *fmt);
 	bool (*kdump_geometry)(const void *fmt, struct kdump_geometry *g);
+	/* Is page (from page()) one the format knew to be zeros without reading it? */
+	bool (*page_known_zero)(const void *fmt, const uint8_t *page);
 };
 
 extern const struct input_ops input_elf_ops;	/* vmcore_elf.c */

@@ -1,0 +1,148 @@
+/*
+ * test_infile.c - the holes of the input file (infile_is_hole).
+ *
+ * infile.h promises: true only when the whole range lies in one hole of
+ * the file (bytes never written), false for data, for a range that
+ * reaches into data, past the end, and for a file without holes; the
+ * answer does not depend on the order of the questions.  A sparse file
+ * is made by hand: holes around two written pages.
+ * Prints "N passed, N failed"; exits 1 when a check fails, 77 when the
+ * file system here keeps no holes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "infile.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (cond) {						\
+			passed++;					\
+		} else {						\
+			failed++;					\
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);	\
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+		}							\
+	} while (0)
+
+#define MIB (1u << 20)
+#define PG 4096u
+
+/* A file of size bytes with one page of 0xaa written at each offset in at[]. */
+static int make_file(char *path, uint64_t size, const uint64_t *at, int n)
+{
+	static uint8_t page[PG];
+	int fd = mkstemp(path), i;
+
+	if (fd < 0)
+		return -1;
+	memset(page, 0xaa, sizeof(page));
+	for (i = 0; i < n; i++)
+		if (pwrite(fd, page, PG, (off_t)at[i]) != PG)
+			return -1;
+	if (ftruncate(fd, (off_t)size) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static void check_sparse(const char *path)
+{
+	const uint64_t data1 = MIB, data2 = 3 * MIB - PG, size = 3 * MIB;
+	struct infile f;
+	struct err e;
+
+	if (infile_open(&f, path, true, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	CHECK(infile_is_hole(&f, 0, PG), "the first page is a hole");
+	CHECK(infile_is_hole(&f, data1 - PG, PG), "the page before the data is a hole");
+	CHECK(!infile_is_hole(&f, data1 - PG / 2, PG), "a range reaching into data is not a hole");
+	CHECK(!infile_is_hole(&f, data1, PG), "written data is not a hole");
+	CHECK(!infile_is_hole(&f, data1 + PG / 2, PG), "a range leaving data is not a hole");
+	CHECK(infile_is_hole(&f, data1 + PG, PG), "the page after the data is a hole");
+	CHECK(infile_is_hole(&f, data1 + PG, data2 - data1 - PG), "the whole hole between the data");
+	CHECK(!infile_is_hole(&f, data1 + PG, data2 - data1), "a hole and the data after it");
+	CHECK(infile_is_hole(&f, 4 * PG, PG), "asked again after later extents: still a hole");
+	CHECK(!infile_is_hole(&f, data1, PG), "asked again: still data");
+	CHECK(!infile_is_hole(&f, data2, PG), "the last page (data) is not a hole");
+	CHECK(!infile_is_hole(&f, size, PG), "past the end is not a hole");
+	/* The window still reads the bytes, hole or not. */
+	{
+		const uint8_t *p = infile_window(&f, data1 - PG, 2 * PG, &e);
+
+		CHECK(p && p[0] == 0 && p[PG - 1] == 0 && p[PG] == 0xaa && p[2 * PG - 1] == 0xaa,
+		      "the window reads a hole as zeros and the data as written");
+	}
+	infile_close(&f);
+}
+
+/* A file whose end is a hole: SEEK_DATA says "no data after". */
+static void check_trailing_hole(const char *path)
+{
+	struct infile f;
+	struct err e;
+
+	if (infile_open(&f, path, true, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	CHECK(!infile_is_hole(&f, 0, PG), "leading data is not a hole");
+	CHECK(infile_is_hole(&f, 2 * MIB - PG, PG), "the last page, in a trailing hole");
+	CHECK(infile_is_hole(&f, PG, 2 * MIB - PG), "the whole trailing hole");
+	infile_close(&f);
+}
+
+static void check_dense(const char *path)
+{
+	struct infile f;
+	struct err e;
+	uint64_t off;
+	int holes = 0;
+
+	if (infile_open(&f, path, true, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	for (off = 0; off < 8 * PG; off += PG)
+		holes += infile_is_hole(&f, off, PG);
+	CHECK(holes == 0, "a file without holes has none (%d found)", holes);
+	CHECK(f.no_holes, "a file that is one data extent is not asked again");
+	infile_close(&f);
+}
+
+int main(void)
+{
+	char sparse[] = "/var/tmp/mdf-infile-XXXXXX", tail[] = "/var/tmp/mdf-infile-XXXXXX";
+	char dense[] = "/var/tmp/mdf-infile-XXXXXX";
+	const uint64_t at[] = { MIB, 3 * MIB - PG }, at0[] = { 0 };
+	uint64_t every[8];
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		every[i] = (uint64_t)i * PG;
+	if (make_file(sparse, 3 * MIB, at, 2) < 0 || make_file(tail, 2 * MIB, at0, 1) < 0 ||
+	    make_file(dense, 8 * PG, every, 8) < 0) {
+		perror("making the test files in /var/tmp");
+		return 99;
+	}
+	if (stat(sparse, &st) < 0 || (uint64_t)st.st_blocks * 512 >= 3 * MIB) {
+		printf("skip: the file system of /var/tmp keeps no holes\n");
+		unlink(sparse), unlink(tail), unlink(dense);
+		return 77;
+	}
+	check_sparse(sparse);
+	check_trailing_hole(tail);
+	check_dense(dense);
+	unlink(sparse), unlink(tail), unlink(dense);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
