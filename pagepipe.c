@@ -7,9 +7,9 @@
 #include <string.h>
 
 /* Pages per thread in one batch: enough to amortise the hand-over. */
-#define PAGES_PER_THREAD 128
-/* Fewer pages to compress than this in a batch: not worth waking the workers. */
-#define MIN_PAGES_FOR_WORKERS 32
+#define PAGES_PER_THREAD 64
+/* Slots a thread takes from a batch at a time. */
+#define SLOTS_PER_GRAB 4
 
 struct slot {
 	uint64_t pfn;
@@ -20,42 +20,77 @@ struct slot {
 	struct err err;
 };
 
+/*
+ * With threads, two batches take turns: while the workers compress one,
+ * the caller fills the other; then it helps with what is left of the
+ * first, waits for it, and emits it in order.  Reading and emitting thus
+ * overlap compression instead of stopping it.
+ */
+struct batch {
+	struct slot *slots;
+	unsigned used;		/* filled by the caller */
+	unsigned count;		/* handed to the workers (under lock) */
+	unsigned next, done;	/* slots taken, slots finished (under lock) */
+};
+
 struct pagepipe {
 	enum codec_id codec;
 	unsigned page_size;
 	bool test_zero;
 	unsigned threads;
+	bool batched;		/* more than one thread asked for: pages are copied into batches */
 	pagepipe_emit_fn emit;
 	void *ctx;
 
 	struct codec **codecs;	/* one per thread */
 	unsigned ncodecs;
-	struct slot *slots;
-	unsigned nslots, used;
-	unsigned to_compress;	/* slots of this batch that are not zero pages */
+	unsigned nslots;	/* per batch */
+	struct batch batches[2];
+	struct batch *filling;	/* the caller's */
+	struct batch *busy;	/* the workers', or NULL (under lock) */
 
-	pthread_t *workers;	/* threads - 1 helpers; the caller is worker 0 */
+	pthread_t *workers;	/* threads - 1 helpers; the caller is thread 0 */
 	pthread_mutex_t lock;
 	pthread_cond_t go, done;
-	unsigned generation, finished;
 	bool quit;
 };
 
-static void work_on(struct pagepipe *pp, unsigned tid, unsigned stride)
+static void compress_slot(struct pagepipe *pp, struct slot *s, unsigned tid)
 {
-	unsigned i;
+	s->failed = 0;
+	s->clen = 0;
+	if (s->zero || pp->codec == CODEC_NONE)
+		return;
+	s->clen = codec_compress(pp->codecs[tid], s->in, pp->page_size, s->out, &s->err);
+	if (s->clen < 0)
+		s->failed = 1;
+}
 
-	for (i = tid; i < pp->used; i += stride) {
-		struct slot *s = &pp->slots[i];
+/*
+ * Compress slots of the busy batch until none is left to take; called and
+ * returns with the lock held.  Returns whether it found any.
+ */
+static bool work_on_busy(struct pagepipe *pp, unsigned tid)
+{
+	struct batch *b = pp->busy;
+	bool worked = false;
 
-		s->failed = 0;
-		s->clen = 0;
-		if (s->zero || pp->codec == CODEC_NONE)
-			continue;
-		s->clen = codec_compress(pp->codecs[tid], s->in, pp->page_size, s->out, &s->err);
-		if (s->clen < 0)
-			s->failed = 1;
+	while (b && b->next < b->count) {
+		unsigned from = b->next, to = from + SLOTS_PER_GRAB, i;
+
+		if (to > b->count)
+			to = b->count;
+		b->next = to;
+		pthread_mutex_unlock(&pp->lock);
+		for (i = from; i < to; i++)
+			compress_slot(pp, &b->slots[i], tid);
+		pthread_mutex_lock(&pp->lock);
+		b->done += to - from;
+		if (b->done == b->count)
+			pthread_cond_signal(&pp->done);
+		worked = true;
 	}
+	return worked;
 }
 
 struct worker_arg { struct pagepipe *pp; unsigned tid; };
@@ -64,24 +99,71 @@ static void *worker_main(void *p)
 {
 	struct worker_arg *a = p;
 	struct pagepipe *pp = a->pp;
-	unsigned tid = a->tid, seen = 0;
+	unsigned tid = a->tid;
 
 	free(a);
 	pthread_mutex_lock(&pp->lock);
-	for (;;) {
-		while (pp->generation == seen && !pp->quit)
+	while (!pp->quit)
+		if (!work_on_busy(pp, tid))
 			pthread_cond_wait(&pp->go, &pp->lock);
-		if (pp->quit)
-			break;
-		seen = pp->generation;
-		pthread_mutex_unlock(&pp->lock);
-		work_on(pp, tid, pp->threads);
-		pthread_mutex_lock(&pp->lock);
-		if (++pp->finished == pp->threads - 1)
-			pthread_cond_signal(&pp->done);
-	}
 	pthread_mutex_unlock(&pp->lock);
 	return NULL;
+}
+
+static void free_slots(struct batch *b, unsigned n, bool copy)
+{
+	unsigned i;
+
+	if (!b->slots)
+		return;
+	for (i = 0; i < n; i++) {
+		if (copy)
+			free(b->slots[i].in);
+		free(b->slots[i].out);
+	}
+	free(b->slots);
+	b->slots = NULL;
+}
+
+/* One batch of n slots; with copy, each holds its own copy of the page. */
+static int alloc_slots(struct batch *b, unsigned n, unsigned page_size, size_t bound, bool copy)
+{
+	unsigned i;
+
+	b->slots = calloc(n, sizeof(*b->slots));
+	if (!b->slots)
+		return -1;
+	for (i = 0; i < n; i++) {
+		b->slots[i].in = copy ? malloc(page_size) : NULL;
+		b->slots[i].out = malloc(bound);
+		if ((copy && !b->slots[i].in) || !b->slots[i].out)
+			return -1;
+	}
+	return 0;
+}
+
+static void start_workers(struct pagepipe *pp)
+{
+	unsigned i;
+
+	pp->workers = calloc(pp->threads - 1, sizeof(*pp->workers));
+	if (!pp->workers) {
+		pp->threads = 1;
+		return;
+	}
+	for (i = 1; i < pp->threads; i++) {
+		struct worker_arg *a = malloc(sizeof(*a));
+
+		if (a) {
+			a->pp = pp;
+			a->tid = i;
+		}
+		if (!a || pthread_create(&pp->workers[i - 1], NULL, worker_main, a) != 0) {
+			free(a);
+			pp->threads = i;	/* run with what started */
+			break;
+		}
+	}
 }
 
 struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test_zero,
@@ -89,7 +171,7 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 {
 	struct pagepipe *pp = calloc(1, sizeof(*pp));
 	unsigned i;
-	size_t bound;
+	bool copy;
 
 	if (!pp) {
 		err_set(e, "out of memory");
@@ -102,12 +184,12 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 	pp->emit = emit;
 	pp->ctx = ctx;
 	pp->nslots = pp->threads == 1 ? 1 : pp->threads * PAGES_PER_THREAD;
+	copy = pp->batched = pp->threads > 1;
 	pthread_mutex_init(&pp->lock, NULL);
 	pthread_cond_init(&pp->go, NULL);
 	pthread_cond_init(&pp->done, NULL);
 	pp->codecs = calloc(pp->threads, sizeof(*pp->codecs));
-	pp->slots = calloc(pp->nslots, sizeof(*pp->slots));
-	if (!pp->codecs || !pp->slots)
+	if (!pp->codecs)
 		goto oom;
 	for (i = 0; i < pp->threads; i++) {
 		pp->codecs[i] = codec_new(codec, page_size, e);
@@ -115,31 +197,13 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 			goto fail;
 		pp->ncodecs++;
 	}
-	bound = codec_bound(pp->codecs[0]);
-	for (i = 0; i < pp->nslots; i++) {
-		pp->slots[i].in = pp->threads == 1 ? NULL : malloc(page_size);
-		pp->slots[i].out = malloc(bound);
-		if ((pp->threads > 1 && !pp->slots[i].in) || !pp->slots[i].out)
+	for (i = 0; i < (copy ? 2u : 1u); i++)
+		if (alloc_slots(&pp->batches[i], pp->nslots, page_size, codec_bound(pp->codecs[0]), copy) < 0)
 			goto oom;
-	}
-	if (pp->threads > 1) {
-		pp->workers = calloc(pp->threads - 1, sizeof(*pp->workers));
-		if (!pp->workers)
-			goto oom;
-		for (i = 1; i < pp->threads; i++) {
-			struct worker_arg *a = malloc(sizeof(*a));
-
-			if (!a)
-				goto oom;
-			a->pp = pp;
-			a->tid = i;
-			if (pthread_create(&pp->workers[i - 1], NULL, worker_main, a) != 0) {
-				free(a);
-				pp->threads = i;	/* run with what started */
-				break;
-			}
-		}
-	}
+	pp->filling = &pp->batches[0];
+	/* The slots' copies are made before the threads exist, which use them later. */
+	if (pp->threads > 1)
+		start_workers(pp);
 	return pp;
 oom:
 	err_set(e, "out of memory for %u compression thread(s)", pp->threads);
@@ -148,12 +212,14 @@ fail:
 	return NULL;
 }
 
-static int emit_all(struct pagepipe *pp, struct err *e)
+/* Hand each finished slot of b to emit, in order. */
+static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 {
-	unsigned i;
+	unsigned i, n = b->used;
 
-	for (i = 0; i < pp->used; i++) {
-		struct slot *s = &pp->slots[i];
+	b->used = 0;
+	for (i = 0; i < n; i++) {
+		struct slot *s = &b->slots[i];
 		struct stored_page sp = { .pfn = s->pfn, .zero = s->zero };
 
 		if (s->failed) {
@@ -171,57 +237,76 @@ static int emit_all(struct pagepipe *pp, struct err *e)
 		if (pp->emit(pp->ctx, &sp, e) < 0)
 			return -1;
 	}
-	pp->used = 0;
 	return 0;
 }
 
-static void run_batch(struct pagepipe *pp)
+/* Help with the busy batch, wait until it is done and emit it; none busy: nothing to do. */
+static int finish_busy(struct pagepipe *pp, struct err *e)
 {
-	if (pp->threads == 1 || pp->to_compress < MIN_PAGES_FOR_WORKERS) {
-		work_on(pp, 0, 1);
-		pp->to_compress = 0;
-		return;
+	struct batch *b;
+
+	pthread_mutex_lock(&pp->lock);
+	b = pp->busy;
+	if (!b) {
+		pthread_mutex_unlock(&pp->lock);
+		return 0;
 	}
-	pp->to_compress = 0;
-	pthread_mutex_lock(&pp->lock);
-	pp->finished = 0;
-	pp->generation++;
-	pthread_cond_broadcast(&pp->go);
-	pthread_mutex_unlock(&pp->lock);
-	work_on(pp, 0, pp->threads);
-	pthread_mutex_lock(&pp->lock);
-	while (pp->finished < pp->threads - 1)
+	work_on_busy(pp, 0);
+	while (b->done < b->count)
 		pthread_cond_wait(&pp->done, &pp->lock);
+	pp->busy = NULL;
 	pthread_mutex_unlock(&pp->lock);
+	return emit_batch(pp, b, e);
 }
 
-int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, struct err *e)
+/* The filled batch goes to the workers; the caller fills the other one. */
+static void hand_over(struct pagepipe *pp)
 {
-	struct slot *s = &pp->slots[pp->used++];
+	struct batch *b = pp->filling;
+
+	pthread_mutex_lock(&pp->lock);
+	b->count = b->used;
+	b->next = b->done = 0;
+	pp->busy = b;
+	pthread_cond_broadcast(&pp->go);
+	pthread_mutex_unlock(&pp->lock);
+	pp->filling = b == &pp->batches[0] ? &pp->batches[1] : &pp->batches[0];
+}
+
+int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
+		  struct err *e)
+{
+	struct batch *b = pp->filling;
+	struct slot *s = &b->slots[b->used++];
 
 	s->pfn = pfn;
 	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
-	s->zero = pp->test_zero && page_is_zero(page, pp->page_size);
-	if (pp->threads == 1) {
+	s->zero = pp->test_zero && (known_zero || page_is_zero(page, pp->page_size));
+	if (!pp->batched) {
 		s->in = (uint8_t *)page;	/* compressed at once: no copy */
-		run_batch(pp);
-		return emit_all(pp, e);
+		compress_slot(pp, s, 0);
+		return emit_batch(pp, b, e);
 	}
-	if (!s->zero) {
+	if (!s->zero)
 		memcpy(s->in, page, pp->page_size);
-		pp->to_compress++;
-	}
-	if (pp->used < pp->nslots)
+	if (b->used < pp->nslots)
 		return 0;
-	return pagepipe_flush(pp, e);
+	if (finish_busy(pp, e) < 0)
+		return -1;
+	hand_over(pp);
+	return 0;
 }
 
 int pagepipe_flush(struct pagepipe *pp, struct err *e)
 {
-	if (!pp->used)
+	if (!pp->batched)
 		return 0;
-	run_batch(pp);
-	return emit_all(pp, e);
+	if (finish_busy(pp, e) < 0)
+		return -1;
+	if (!pp->filling->used)
+		return 0;
+	hand_over(pp);
+	return finish_busy(pp, e);
 }
 
 void pagepipe_free(struct pagepipe *pp)
@@ -239,19 +324,14 @@ void pagepipe_free(struct pagepipe *pp)
 			pthread_join(pp->workers[i - 1], NULL);
 		free(pp->workers);
 	}
-	if (pp->slots)
-		for (i = 0; i < pp->nslots; i++) {
-			if (pp->threads > 1)
-				free(pp->slots[i].in);
-			free(pp->slots[i].out);
-		}
+	for (i = 0; i < 2; i++)
+		free_slots(&pp->batches[i], pp->nslots, pp->batched);
 	if (pp->codecs)
 		for (i = 0; i < pp->ncodecs; i++)
 			codec_free(pp->codecs[i]);
-	free(pp->slots);
 	free(pp->codecs);
 	pthread_mutex_destroy(&pp->lock);
-	pthread_cond_destroy(&pp->go);
 	pthread_cond_destroy(&pp->done);
+	pthread_cond_destroy(&pp->go);
 	free(pp);
 }
