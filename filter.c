@@ -9,6 +9,8 @@
 
 /* struct pages read per batch: 32 KiB with 64-byte struct pages. */
 #define BATCH_PAGES 512
+/* After a block of at least 2^PROBE_ORDER pages, read the next head alone. */
+#define PROBE_ORDER 6
 
 struct carry {
 	uint64_t end;		/* pages below end still belong to the block */
@@ -256,12 +258,17 @@ static uint64_t scan_run(struct filter *f, uint64_t start, uint64_t end, uint8_t
 {
 	unsigned sz = f->rules.size_page;
 	bool bad[BATCH_PAGES + 1];
+	bool probe = false;	/* read one struct page first: a large block may follow */
 
 	while (pfn < stop) {
 		uint64_t n = stop - pfn < BATCH_PAGES ? stop - pfn : BATCH_PAGES;
-		bool want_next = pfn + n < section_end;
-		bool partial, skip_rest = false;
+		bool want_next, partial, skip_rest = false;
 		uint64_t i;
+
+		if (probe)
+			n = 1;
+		probe = false;
+		want_next = pfn + n < section_end;
 
 		partial = read_batch(f, map + (pfn - section_first) * sz, n, want_next, bad) != 0;
 		for (i = 0; i < n; i++) {
@@ -293,6 +300,13 @@ static uint64_t scan_run(struct filter *f, uint64_t start, uint64_t end, uint8_t
 				uint64_t next_pfn = p + (UINT64_C(1) << order);
 
 				if (next_pfn >= pfn + n) {
+					/*
+					 * Blocks this large tend to come in runs (free
+					 * memory): the next batch starts with the head
+					 * alone, so a run of them costs one struct page
+					 * each instead of a batch each.
+					 */
+					probe = order >= PROBE_ORDER;
 					pfn = next_pfn;
 					skip_rest = true;
 					break;
