@@ -67,8 +67,63 @@ static int read_tokens(struct kview *kv, struct table *t, struct err *e)
 	return 0;
 }
 
-/* Decode one name (its type letter first) into out; returns its length or -1. */
-static int decode_name(struct names *nm, const struct table *t, char *out, struct err *e)
+/* Step over k bytes of the names. */
+static int skip_bytes(struct names *nm, unsigned k, struct err *e)
+{
+	uint8_t b;
+
+	while (k) {
+		size_t here = nm->len - nm->pos;
+
+		if (!here) {
+			if (next_byte(nm, &b, e) < 0)
+				return -1;
+			k--;
+			continue;
+		}
+		if (here > k)
+			here = k;
+		nm->pos += here;
+		k -= (unsigned)here;
+	}
+	return 0;
+}
+
+/* What the wanted names begin with: their first PREFIX_LEN letters. */
+#define PREFIX_LEN 4
+struct wanted {
+	uint32_t *prefix;	/* the letters packed, one per wanted name */
+	size_t n;
+};
+
+static uint32_t pack_prefix(const char *s)
+{
+	uint32_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < PREFIX_LEN && s[i]; i++)
+		v |= (uint32_t)(uint8_t)s[i] << (8 * i);
+	return v;
+}
+
+static bool prefix_wanted(const struct wanted *w, const char *s)
+{
+	uint32_t v = pack_prefix(s);
+	size_t j;
+
+	for (j = 0; j < w->n; j++)
+		if (w->prefix[j] == v)
+			return true;
+	return false;
+}
+
+/*
+ * Decode one name (its type letter first) into out; returns its length or
+ * -1.  A name that does not begin as a wanted one does is stepped over
+ * once its first letters are known (out is then "" past the type).
+ */
+static int decode_name(struct names *nm, const struct table *t, const struct wanted *w, char *out,
+		       struct err *e)
 {
 	uint8_t b, b2;
 	unsigned len, i, n = 0;
@@ -89,6 +144,11 @@ static int decode_name(struct names *nm, const struct table *t, char *out, struc
 		for (tok = t->tokens + t->index[b]; *tok; tok++)
 			if (n < NAME_MAX_LEN - 1)
 				out[n++] = *tok;
+		out[n] = '\0';
+		if (n > PREFIX_LEN && !prefix_wanted(w, out + 1)) {
+			out[1] = '\0';
+			return skip_bytes(nm, len - i - 1, e) < 0 ? -1 : 1;
+		}
 	}
 	out[n] = '\0';
 	return (int)n;
@@ -127,6 +187,16 @@ static bool have_table(const struct kfacts *k)
 	       kf_have(k, KF_SYM_kallsyms_offsets) && kf_have(k, KF_SYM_kallsyms_relative_base);
 }
 
+/* FNV-1a: a decoded name is compared only with the wanted names of its hash. */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
 int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64_t *addr,
 		    bool *found, struct err *e)
 {
@@ -138,6 +208,8 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	uint32_t nsyms, i;
 	bool absolute;
 	char name[NAME_MAX_LEN];
+	struct wanted w = { .n = n };
+	uint32_t *hashes = NULL, h;
 	size_t j, left = n;
 	int rc = -1;
 
@@ -156,11 +228,24 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	nm->va = kf_addr(k, KF_SYM_kallsyms_names);
 	if (read_tokens(kv, &t, e) < 0 || read_offsets(kv, nsyms, &off, &absolute, e) < 0)
 		goto out;
+	hashes = malloc(n * sizeof(*hashes));
+	w.prefix = malloc(n * sizeof(*w.prefix));
+	if (!hashes || !w.prefix) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	for (j = 0; j < n; j++) {
+		w.prefix[j] = pack_prefix(names[j]);
+		hashes[j] = name_hash(names[j]);
+	}
 	for (i = 0; i < nsyms && left; i++) {
-		if (decode_name(nm, &t, name, e) < 0)
+		if (decode_name(nm, &t, &w, name, e) < 0)
 			goto out;
+		if (!name[0] || !name[1])	/* stepped over: most names */
+			continue;
+		h = name_hash(name + 1);
 		for (j = 0; j < n; j++)
-			if (!found[j] && name[0] && !strcmp(name + 1, names[j])) {
+			if (!found[j] && hashes[j] == h && !strcmp(name + 1, names[j])) {
 				found[j] = true;
 				left--;
 				if (absolute)
@@ -171,6 +256,8 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	}
 	rc = 0;
 out:
+	free(w.prefix);
+	free(hashes);
 	free(off);
 	free(t.tokens);
 	free(nm);
