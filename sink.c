@@ -51,6 +51,7 @@ struct sink {
 	bool created;		/* this run made the file: remove it on failure */
 	uint64_t limit;		/* -L; 0 = none */
 	uint64_t written;	/* bytes handed to the output */
+	uint64_t unflushed;	/* written since writeback was last started */
 	bool stopped;		/* a stop signal cut this output short */
 };
 
@@ -170,6 +171,23 @@ void sink_reserve(struct sink *s, uint64_t off, uint64_t len)
 		(void)fallocate(s->fd, 0, (off_t)off, (off_t)len);
 }
 
+/* Start writing back every WRITEBACK_BYTES: the final fsync then waits for little. */
+#define WRITEBACK_BYTES (8u << 20)
+
+/*
+ * The disk writes while the pages are still being compressed, and the
+ * capture kernel's little memory does not fill with dirty pages.  Only
+ * started, never waited for; a file system without it is no worse off.
+ */
+static void start_writeback(struct sink *s, size_t len)
+{
+	s->unflushed += len;
+	if (s->unflushed < WRITEBACK_BYTES)
+		return;
+	s->unflushed = 0;
+	(void)sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct err *e)
 {
 	if (!len)
@@ -186,6 +204,7 @@ int sink_write(struct sink *s, uint64_t off, const void *buf, size_t len, struct
 		if (pwrite_full(s->fd, buf, len, off) < 0)
 			return err_errno(e, errno, "%s: write at offset 0x%llx", s->name,
 					 (unsigned long long)off);
+		start_writeback(s, len);
 	} else if (s->kind == SINK_FLAT) {
 		int64_t rec[2] = { (int64_t)htobe64(off), (int64_t)htobe64(len) };
 
