@@ -23,8 +23,9 @@ struct slot {
 /*
  * With threads, two batches take turns: while the workers compress one,
  * the caller fills the other; then it helps with what is left of the
- * first, waits for it, and emits it in order.  Reading and emitting thus
- * overlap compression instead of stopping it.
+ * first and waits for it, hands the second over, and emits the first in
+ * order while the workers compress the second.  Reading and emitting
+ * thus overlap compression instead of stopping it.
  */
 struct batch {
 	struct slot *slots;
@@ -240,27 +241,28 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 	return 0;
 }
 
-/* Help with the busy batch, wait until it is done and emit it; none busy: nothing to do. */
-static int finish_busy(struct pagepipe *pp, struct err *e)
+/* Help with the busy batch and wait until it is done; returns it (NULL: none was busy). */
+static struct batch *finish_busy(struct pagepipe *pp)
 {
 	struct batch *b;
 
 	pthread_mutex_lock(&pp->lock);
 	b = pp->busy;
-	if (!b) {
-		pthread_mutex_unlock(&pp->lock);
-		return 0;
+	if (b) {
+		work_on_busy(pp, 0);
+		while (b->done < b->count)
+			pthread_cond_wait(&pp->done, &pp->lock);
+		pp->busy = NULL;
 	}
-	work_on_busy(pp, 0);
-	while (b->done < b->count)
-		pthread_cond_wait(&pp->done, &pp->lock);
-	pp->busy = NULL;
 	pthread_mutex_unlock(&pp->lock);
-	return emit_batch(pp, b, e);
+	return b;
 }
 
-/* The filled batch goes to the workers; the caller fills the other one. */
-static void hand_over(struct pagepipe *pp)
+/*
+ * The filled batch goes to the workers; the caller fills the other one
+ * (done, the batch the workers finished, if any) once it has emitted it.
+ */
+static void hand_over(struct pagepipe *pp, struct batch *done)
 {
 	struct batch *b = pp->filling;
 
@@ -270,7 +272,16 @@ static void hand_over(struct pagepipe *pp)
 	pp->busy = b;
 	pthread_cond_broadcast(&pp->go);
 	pthread_mutex_unlock(&pp->lock);
-	pp->filling = b == &pp->batches[0] ? &pp->batches[1] : &pp->batches[0];
+	pp->filling = done ? done : b == &pp->batches[0] ? &pp->batches[1] : &pp->batches[0];
+}
+
+/* Hand over the filled batch, then emit the finished one while the workers compress. */
+static int turn(struct pagepipe *pp, struct err *e)
+{
+	struct batch *done = finish_busy(pp);
+
+	hand_over(pp, done);
+	return done ? emit_batch(pp, done, e) : 0;
 }
 
 int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
@@ -291,22 +302,19 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool k
 		memcpy(s->in, page, pp->page_size);
 	if (b->used < pp->nslots)
 		return 0;
-	if (finish_busy(pp, e) < 0)
-		return -1;
-	hand_over(pp);
-	return 0;
+	return turn(pp, e);
 }
 
 int pagepipe_flush(struct pagepipe *pp, struct err *e)
 {
+	struct batch *last;
+
 	if (!pp->batched)
 		return 0;
-	if (finish_busy(pp, e) < 0)
+	if (pp->filling->used && turn(pp, e) < 0)
 		return -1;
-	if (!pp->filling->used)
-		return 0;
-	hand_over(pp);
-	return finish_busy(pp, e);
+	last = finish_busy(pp);
+	return last ? emit_batch(pp, last, e) : 0;
 }
 
 void pagepipe_free(struct pagepipe *pp)
