@@ -16,20 +16,7 @@
 #include <unistd.h>
 
 #include "infile.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (cond) {						\
-			passed++;					\
-		} else {						\
-			failed++;					\
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);	\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-		}							\
-	} while (0)
+#include "tests/unit/check.h"
 
 #define MIB (1u << 20)
 #define PG 4096u

@@ -12,21 +12,9 @@
 #include <stdio.h>
 
 #include "window.h"
+#include "tests/unit/check.h"
 
-static int passed, failed;
 static int details = 5;	/* failing walks explained in full; the rest only counted */
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (cond) {						\
-			passed++;					\
-		} else {						\
-			failed++;					\
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);	\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-		}							\
-	} while (0)
 
 #define MAXW 8
 
