@@ -5,6 +5,7 @@
  * makes a range of it addressable: an mmap of the file, or a buffer filled
  * by pread() when mmap is unavailable or --non-mmap is given.  The window
  * is large so that reading page after page costs no system call each.
+ * Also which ranges are holes of the file (never written: zeros).
  * Knows nothing of any format: vmcore.c opens it, the formats read it.
  */
 #ifndef MDF_INFILE_H

@@ -2,9 +2,10 @@
  * pagepipe.h - pages in pfn order in, compressed pages in the same order out.
  *
  * With one thread each page is tested for zeros and compressed as it
- * arrives.  With more, pages are copied into a batch that worker threads
- * compress in parallel; results leave in pfn order, so the output is the
- * same bytes whatever the thread count.
+ * arrives.  With more, pages are copied into one of two batches: the
+ * worker threads compress one while the caller fills the other and emits
+ * the one before; results leave in pfn order, so the output is the same
+ * bytes whatever the thread count.
  */
 #ifndef MDF_PAGEPIPE_H
 #define MDF_PAGEPIPE_H
