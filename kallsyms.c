@@ -187,16 +187,6 @@ static bool have_table(const struct kfacts *k)
 	       kf_have(k, KF_SYM_kallsyms_offsets) && kf_have(k, KF_SYM_kallsyms_relative_base);
 }
 
-/* FNV-1a: a decoded name is compared only with the wanted names of its hash. */
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
-}
-
 int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64_t *addr,
 		    bool *found, struct err *e)
 {
@@ -209,7 +199,6 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	bool absolute;
 	char name[NAME_MAX_LEN];
 	struct wanted w = { .n = n };
-	uint32_t *hashes = NULL, h;
 	size_t j, left = n;
 	int rc = -1;
 
@@ -228,24 +217,20 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	nm->va = kf_addr(k, KF_SYM_kallsyms_names);
 	if (read_tokens(kv, &t, e) < 0 || read_offsets(kv, nsyms, &off, &absolute, e) < 0)
 		goto out;
-	hashes = malloc(n * sizeof(*hashes));
 	w.prefix = malloc(n * sizeof(*w.prefix));
-	if (!hashes || !w.prefix) {
+	if (!w.prefix) {
 		err_set(e, "out of memory");
 		goto out;
 	}
-	for (j = 0; j < n; j++) {
+	for (j = 0; j < n; j++)
 		w.prefix[j] = pack_prefix(names[j]);
-		hashes[j] = name_hash(names[j]);
-	}
 	for (i = 0; i < nsyms && left; i++) {
 		if (decode_name(nm, &t, &w, name, e) < 0)
 			goto out;
 		if (!name[0] || !name[1])	/* stepped over: most names */
 			continue;
-		h = name_hash(name + 1);
 		for (j = 0; j < n; j++)
-			if (!found[j] && hashes[j] == h && !strcmp(name + 1, names[j])) {
+			if (!found[j] && !strcmp(name + 1, names[j])) {
 				found[j] = true;
 				left--;
 				if (absolute)
@@ -257,7 +242,6 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	rc = 0;
 out:
 	free(w.prefix);
-	free(hashes);
 	free(off);
 	free(t.tokens);
 	free(nm);

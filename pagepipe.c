@@ -10,6 +10,8 @@
 #define PAGES_PER_THREAD 64
 /* Slots a thread takes from a batch at a time. */
 #define SLOTS_PER_GRAB 4
+/* Fewer pages to compress than this in a batch: not worth waking the workers. */
+#define MIN_PAGES_FOR_WORKERS 32
 
 struct slot {
 	uint64_t pfn;
@@ -30,6 +32,7 @@ struct slot {
 struct batch {
 	struct slot *slots;
 	unsigned used;		/* filled by the caller */
+	unsigned to_compress;	/* of those, not zero pages */
 	unsigned count;		/* handed to the workers (under lock) */
 	unsigned next, done;	/* slots taken, slots finished (under lock) */
 };
@@ -172,7 +175,6 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 {
 	struct pagepipe *pp = calloc(1, sizeof(*pp));
 	unsigned i;
-	bool copy;
 
 	if (!pp) {
 		err_set(e, "out of memory");
@@ -185,7 +187,7 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 	pp->emit = emit;
 	pp->ctx = ctx;
 	pp->nslots = pp->threads == 1 ? 1 : pp->threads * PAGES_PER_THREAD;
-	copy = pp->batched = pp->threads > 1;
+	pp->batched = pp->threads > 1;
 	pthread_mutex_init(&pp->lock, NULL);
 	pthread_cond_init(&pp->go, NULL);
 	pthread_cond_init(&pp->done, NULL);
@@ -198,8 +200,9 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 			goto fail;
 		pp->ncodecs++;
 	}
-	for (i = 0; i < (copy ? 2u : 1u); i++)
-		if (alloc_slots(&pp->batches[i], pp->nslots, page_size, codec_bound(pp->codecs[0]), copy) < 0)
+	for (i = 0; i < (pp->batched ? 2u : 1u); i++)
+		if (alloc_slots(&pp->batches[i], pp->nslots, page_size, codec_bound(pp->codecs[0]),
+				pp->batched) < 0)
 			goto oom;
 	pp->filling = &pp->batches[0];
 	/* The slots' copies are made before the threads exist, which use them later. */
@@ -275,13 +278,27 @@ static void hand_over(struct pagepipe *pp, struct batch *done)
 	pp->filling = done ? done : b == &pp->batches[0] ? &pp->batches[1] : &pp->batches[0];
 }
 
-/* Hand over the filled batch, then emit the finished one while the workers compress. */
+/*
+ * Hand over the filled batch, then emit the finished one while the workers
+ * compress.  A batch of (nearly) all zero pages is not worth waking them:
+ * the caller compresses it itself and emits it after the finished one.
+ */
 static int turn(struct pagepipe *pp, struct err *e)
 {
-	struct batch *done = finish_busy(pp);
+	struct batch *done = finish_busy(pp), *b = pp->filling;
+	bool by_caller = b->to_compress < MIN_PAGES_FOR_WORKERS;
+	unsigned i;
 
-	hand_over(pp, done);
-	return done ? emit_batch(pp, done, e) : 0;
+	b->to_compress = 0;
+	if (!by_caller) {
+		hand_over(pp, done);
+		return done ? emit_batch(pp, done, e) : 0;
+	}
+	for (i = 0; i < b->used; i++)
+		compress_slot(pp, &b->slots[i], 0);
+	if (done && emit_batch(pp, done, e) < 0)
+		return -1;
+	return emit_batch(pp, b, e);
 }
 
 int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
@@ -298,8 +315,10 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool k
 		compress_slot(pp, s, 0);
 		return emit_batch(pp, b, e);
 	}
-	if (!s->zero)
+	if (!s->zero) {
 		memcpy(s->in, page, pp->page_size);
+		b->to_compress++;
+	}
 	if (b->used < pp->nslots)
 		return 0;
 	return turn(pp, e);

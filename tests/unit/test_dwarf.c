@@ -24,18 +24,8 @@
 #include <unistd.h>
 
 #include "dwarf_info.h"
+#include "tests/unit/check.h"
 
-static int failures;
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			failures++;					\
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);	\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-		}							\
-	} while (0)
 
 struct expect {
 	enum kf_id id;
@@ -334,7 +324,7 @@ static void test_damaged(const char *dir)
 	CHECK(orig != NULL, "cannot read %s", src);
 	CHECK(debug_info_range(src, &off, &size) == 0 && off + size <= len,
 	      "no .debug_info in %s", src);
-	if (!orig || failures)
+	if (!orig || failed)
 		goto out;
 	for (round = 0; round < 64; round++) {
 		unsigned char *buf = malloc(len);
@@ -414,6 +404,6 @@ int main(int argc, char **argv)
 	test_banner(dir);
 	test_errors(dir);
 	test_damaged(dir);
-	printf("test_dwarf: %s (%d failed checks)\n", failures ? "FAIL" : "ok", failures);
-	return failures ? 1 : 0;
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
 }
