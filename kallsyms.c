@@ -10,31 +10,41 @@
 #define TOKENS_MAX	(64u << 10)	/* 256 tokens; generous */
 #define CHUNK		(64u << 10)
 
-/* A reader of kallsyms_names that fetches it a chunk at a time. */
+/*
+ * A reader of kallsyms_names that has a whole name at hand (fewer than
+ * 2 + 2^15 bytes), fetching a chunk at a time.
+ */
 struct names {
 	struct kview *kv;
-	uint64_t va;		/* of buf[0] */
+	uint64_t next_va;	/* of the byte after buf[len - 1] */
 	uint8_t buf[CHUNK];
 	size_t len, pos;
 };
 
-static int next_byte(struct names *nm, uint8_t *b, struct err *e)
+/* Have at least need bytes from pos on in buf. */
+static int names_fill(struct names *nm, size_t need, struct err *e)
 {
-	if (nm->pos == nm->len) {
-		uint64_t ps = nm->kv->page_size;
-		size_t to_page_end = (size_t)(ps - ((nm->va + nm->len) & (ps - 1)));
+	uint64_t ps = nm->kv->page_size;
 
-		nm->va += nm->len;
-		nm->pos = 0;
-		nm->len = CHUNK;
+	if (nm->len - nm->pos >= need)
+		return 0;
+	memmove(nm->buf, nm->buf + nm->pos, nm->len - nm->pos);
+	nm->len -= nm->pos;
+	nm->pos = 0;
+	while (nm->len < need) {
+		size_t want = CHUNK - nm->len;
+		size_t to_page_end = (size_t)(ps - (nm->next_va & (ps - 1)));
+		struct err ignored = { 0 };
+
 		/* the array may end where the memory the dump holds does */
-		if (kview_read_virt(nm->kv, nm->va, nm->buf, CHUNK, e) < 0) {
-			nm->len = to_page_end;
-			if (kview_read_virt(nm->kv, nm->va, nm->buf, to_page_end, e) < 0)
+		if (kview_read_virt(nm->kv, nm->next_va, nm->buf + nm->len, want, &ignored) < 0) {
+			want = to_page_end < want ? to_page_end : want;
+			if (kview_read_virt(nm->kv, nm->next_va, nm->buf + nm->len, want, e) < 0)
 				return -1;
 		}
+		nm->len += want;
+		nm->next_va += want;
 	}
-	*b = nm->buf[nm->pos++];
 	return 0;
 }
 
@@ -67,33 +77,17 @@ static int read_tokens(struct kview *kv, struct table *t, struct err *e)
 	return 0;
 }
 
-/* Step over k bytes of the names. */
-static int skip_bytes(struct names *nm, unsigned k, struct err *e)
-{
-	uint8_t b;
-
-	while (k) {
-		size_t here = nm->len - nm->pos;
-
-		if (!here) {
-			if (next_byte(nm, &b, e) < 0)
-				return -1;
-			k--;
-			continue;
-		}
-		if (here > k)
-			here = k;
-		nm->pos += here;
-		k -= (unsigned)here;
-	}
-	return 0;
-}
-
 /* What the wanted names begin with: their first PREFIX_LEN letters. */
 #define PREFIX_LEN 4
 struct wanted {
 	uint32_t *prefix;	/* the letters packed, one per wanted name */
 	size_t n;
+	uint64_t bloom;		/* a bit per prefix: most others miss them all */
+	/*
+	 * Per token: may a name that starts with it be a wanted one?  Most
+	 * names are told apart by their first token alone, unread further.
+	 */
+	bool first_ok[256];
 };
 
 static uint32_t pack_prefix(const char *s)
@@ -106,11 +100,37 @@ static uint32_t pack_prefix(const char *s)
 	return v;
 }
 
+/*
+ * A first token is its name's type letter and what follows; it may start
+ * a wanted name when that follows is the start of one (or is empty).
+ */
+static void filter_first_tokens(struct wanted *w, const struct table *t, const char *const *names)
+{
+	unsigned b;
+	size_t j;
+
+	for (b = 0; b < 256; b++) {
+		const char *tok = t->tokens + t->index[b];
+		size_t len = tok[0] ? strlen(tok + 1) : 0;
+
+		w->first_ok[b] = !len;
+		for (j = 0; j < w->n && !w->first_ok[b]; j++)
+			w->first_ok[b] = !strncmp(names[j], tok + 1, len);
+	}
+}
+
+static uint64_t bloom_bit(uint32_t prefix)
+{
+	return UINT64_C(1) << ((uint32_t)(prefix * 0x9e3779b1u) >> 26);
+}
+
 static bool prefix_wanted(const struct wanted *w, const char *s)
 {
 	uint32_t v = pack_prefix(s);
 	size_t j;
 
+	if (!(w->bloom & bloom_bit(v)))
+		return false;
 	for (j = 0; j < w->n; j++)
 		if (w->prefix[j] == v)
 			return true;
@@ -120,37 +140,44 @@ static bool prefix_wanted(const struct wanted *w, const char *s)
 /*
  * Decode one name (its type letter first) into out; returns its length or
  * -1.  A name that does not begin as a wanted one does is stepped over
- * once its first letters are known (out is then "" past the type).
+ * once its first token or letters tell (out is then "", or "" past the
+ * type).
  */
 static int decode_name(struct names *nm, const struct table *t, const struct wanted *w, char *out,
 		       struct err *e)
 {
-	uint8_t b, b2;
+	const uint8_t *p;
 	unsigned len, i, n = 0;
 
-	if (next_byte(nm, &b, e) < 0)
+	if (names_fill(nm, 1, e) < 0)
 		return -1;
-	len = b;
+	len = nm->buf[nm->pos];
 	if (len & 0x80) {	/* 6.1+: a long name's length takes two bytes */
-		if (next_byte(nm, &b2, e) < 0)
+		if (names_fill(nm, 2, e) < 0)
 			return -1;
-		len = (len & 0x7f) | (unsigned)b2 << 7;
+		len = (len & 0x7f) | (unsigned)nm->buf[nm->pos + 1] << 7;
+		nm->pos++;
 	}
+	nm->pos++;
+	if (names_fill(nm, len, e) < 0)
+		return -1;
+	p = nm->buf + nm->pos;
+	nm->pos += len;
+	out[0] = '\0';
+	if (!len || !w->first_ok[p[0]])
+		return 0;
 	for (i = 0; i < len; i++) {
 		const char *tok;
 
-		if (next_byte(nm, &b, e) < 0)
-			return -1;
-		for (tok = t->tokens + t->index[b]; *tok; tok++)
+		for (tok = t->tokens + t->index[p[i]]; *tok; tok++)
 			if (n < NAME_MAX_LEN - 1)
 				out[n++] = *tok;
 		out[n] = '\0';
 		if (n > PREFIX_LEN && !prefix_wanted(w, out + 1)) {
 			out[1] = '\0';
-			return skip_bytes(nm, len - i - 1, e) < 0 ? -1 : 1;
+			return 1;
 		}
 	}
-	out[n] = '\0';
 	return (int)n;
 }
 
@@ -214,7 +241,7 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 	if (!nm)
 		return err_set(e, "out of memory");
 	nm->kv = kv;
-	nm->va = kf_addr(k, KF_SYM_kallsyms_names);
+	nm->next_va = kf_addr(k, KF_SYM_kallsyms_names);
 	if (read_tokens(kv, &t, e) < 0 || read_offsets(kv, nsyms, &off, &absolute, e) < 0)
 		goto out;
 	w.prefix = malloc(n * sizeof(*w.prefix));
@@ -222,8 +249,11 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 		err_set(e, "out of memory");
 		goto out;
 	}
-	for (j = 0; j < n; j++)
+	for (j = 0; j < n; j++) {
 		w.prefix[j] = pack_prefix(names[j]);
+		w.bloom |= bloom_bit(w.prefix[j]);
+	}
+	filter_first_tokens(&w, &t, names);
 	for (i = 0; i < nsyms && left; i++) {
 		if (decode_name(nm, &t, &w, name, e) < 0)
 			goto out;
