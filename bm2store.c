@@ -13,7 +13,30 @@ struct bm2_store {
 	struct bm2_store_args a;
 	int work_fd;
 	char work_where[256];		/* the work file's directory, for messages */
+	/*
+	 * BM2_REBUILD when one window holds the whole bitmap: its bits as the
+	 * filter pass put them, so the page pass need not scan mem_map again.
+	 */
+	uint8_t *whole;
+	uint64_t whole_end;
 };
+
+/* One window from pfn 0 to the end: the whole bitmap. */
+static bool is_whole(const struct bm2_store *s, uint64_t start, uint64_t end)
+{
+	return start == 0 && end >= s->a.plan->max_mapnr;
+}
+
+/* A failed copy only costs the rebuild. */
+static void keep_whole(struct bm2_store *s, uint64_t end, const uint8_t *bm, size_t len)
+{
+	free(s->whole);
+	s->whole = malloc(len);
+	if (s->whole) {
+		memcpy(s->whole, bm, len);
+		s->whole_end = end;
+	}
+}
 
 static int make_work_file(const char *dir, struct err *e)
 {
@@ -87,6 +110,7 @@ void bm2_close(struct bm2_store *s)
 		return;
 	if (s->work_fd >= 0)
 		close(s->work_fd);
+	free(s->whole);
 	free(s);
 }
 
@@ -126,6 +150,8 @@ int bm2_put(struct bm2_store *s, uint64_t start, uint64_t end, const uint8_t *bm
 
 	if (s->a.home == BM2_WORK_FILE && write_work(s, off, bm, len, e) < 0)
 		return -1;
+	if (s->a.home == BM2_REBUILD && is_whole(s, start, end))
+		keep_whole(s, end, bm, len);
 	if (s->a.out_off != BM2_NO_OFFSET && !s->a.defer_publish)
 		return sink_write(s->a.out, s->a.out_off + off, bm, len, e);
 	return 0;
@@ -142,6 +168,11 @@ int bm2_get(struct bm2_store *s, uint64_t start, uint64_t end, uint8_t *bm, stru
 	case BM2_WORK_FILE:
 		return read_work(s, off, bm, len, e);
 	default:
+		if (s->whole && start == 0 && end == s->whole_end) {
+			log_debug("2nd bitmap: the filter pass's one window, not rebuilt\n");
+			memcpy(bm, s->whole, len);
+			return 0;
+		}
 		return s->a.rebuild(s->a.ctx, start, end, bm, e);
 	}
 }
