@@ -45,7 +45,7 @@ void infile_close(struct infile *f)
 {
 	unsigned i;
 
-	for (i = 0; i < INFILE_MAPS; i++)
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++)
 		if (f->maps[i].map)
 			munmap(f->maps[i].map, f->maps[i].len);
 	memset(f->maps, 0, sizeof(f->maps));
@@ -134,7 +134,7 @@ static bool find_map(struct infile *f, uint64_t off, size_t len)
 {
 	unsigned i;
 
-	for (i = 0; i < INFILE_MAPS; i++) {
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++) {
 		struct infile_map *m = &f->maps[i];
 
 		if (m->map && off >= m->off && off + len <= m->off + m->len) {
@@ -145,19 +145,41 @@ static bool find_map(struct infile *f, uint64_t off, size_t len)
 	return false;
 }
 
+/*
+ * The slot for a new mapping: a free one while fewer than INFILE_MAPS
+ * mappings are not held, else the least recently used of those (unmapped).
+ * At most INFILE_HELD_MAPS are held, so one is always found.
+ */
+static struct infile_map *free_slot(struct infile *f)
+{
+	struct infile_map *lru = NULL, *empty = NULL;
+	unsigned i, unheld = 0;
+
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++) {
+		struct infile_map *m = &f->maps[i];
+
+		if (!m->map) {
+			if (!empty)
+				empty = m;
+		} else if (!m->holds) {
+			unheld++;
+			if (!lru || m->last_use < lru->last_use)
+				lru = m;
+		}
+	}
+	if (unheld < INFILE_MAPS && empty)
+		return empty;
+	munmap(lru->map, lru->len);
+	lru->map = NULL;
+	return lru;
+}
+
 /* Map [base, base+span) in place of the least recently used mapping; false when it cannot be. */
 static bool map_window(struct infile *f, uint64_t base, size_t span)
 {
-	struct infile_map *m = &f->maps[0];
-	unsigned i;
+	struct infile_map *m = free_slot(f);
 	void *p;
 
-	for (i = 1; i < INFILE_MAPS; i++)
-		if (f->maps[i].last_use < m->last_use)
-			m = &f->maps[i];
-	if (m->map)
-		munmap(m->map, m->len);
-	m->map = NULL;
 	f->mapped = false;
 	f->win_len = 0;
 	p = mmap(NULL, span, PROT_READ, MAP_PRIVATE, f->fd, (off_t)base);
@@ -168,6 +190,31 @@ static bool map_window(struct infile *f, uint64_t base, size_t span)
 	m->off = base;
 	use_map(f, m);
 	return true;
+}
+
+int infile_hold(struct infile *f, const uint8_t *p)
+{
+	unsigned i, held = 0;
+	int found = -1;
+
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++) {
+		const struct infile_map *m = &f->maps[i];
+
+		if (m->map && m->holds)
+			held++;
+		if (m->map && p >= (const uint8_t *)m->map && p < (const uint8_t *)m->map + m->len)
+			found = (int)i;
+	}
+	if (found < 0 || (!f->maps[found].holds && held >= INFILE_HELD_MAPS))
+		return -1;
+	f->maps[found].holds++;
+	return found;
+}
+
+void infile_release(struct infile *f, int handle)
+{
+	if (handle >= 0 && f->maps[handle].holds)
+		f->maps[handle].holds--;
 }
 
 /* Read [base, base+span) into the window buffer. */
@@ -197,7 +244,8 @@ static int read_window(struct infile *f, uint64_t base, size_t span, struct err 
  * A mapped page whose file data cannot be read raises SIGBUS when touched.
  * The bytes a caller asks for are touched here first, one per page, with
  * the handler armed: a fault comes back as "unreadable" instead of killing
- * the run.  Only the thread that reads the input touches the mapping.
+ * the run.  Only the thread that reads the input touches the mapping
+ * first; a held page (infile_hold) is read by others after that touch.
  */
 static __thread sigjmp_buf *volatile probe_env;	/* volatile: set before the touch */
 

@@ -4,7 +4,8 @@
  * Owns: the open file (path, descriptor, size) and the read window that
  * makes a range of it addressable: an mmap of the file, or a buffer filled
  * by pread() when mmap is unavailable or --non-mmap is given.  The window
- * is large so that reading page after page costs no system call each.
+ * is large so that reading page after page costs no system call each;
+ * a mapping can be held past later windows for pages other threads read.
  * Also which ranges are holes of the file (never written: zeros).
  * Knows nothing of any format: vmcore.c opens it, the formats read it.
  */
@@ -19,8 +20,10 @@
 
 /* Reads go through windows of this size. */
 #define INFILE_WINDOW_SIZE (1u << 20)
-/* Windows kept mapped at once. */
+/* Windows kept mapped at once, besides those held (infile_hold). */
 #define INFILE_MAPS 3
+/* Windows that may be held at once. */
+#define INFILE_HELD_MAPS 8
 
 struct infile {
 	const char *path;
@@ -38,7 +41,8 @@ struct infile {
 		void *map;
 		size_t len;
 		uint64_t off, last_use;
-	} maps[INFILE_MAPS];
+		unsigned holds;	/* pages of it still in use elsewhere: not replaced */
+	} maps[INFILE_MAPS + INFILE_HELD_MAPS];
 	uint64_t uses;
 	bool mapped;		/* the window is one of maps[] */
 	uint8_t *buf;
@@ -61,6 +65,15 @@ void infile_close(struct infile *f);
  * size); returns a pointer to off, valid until the next infile_window call.
  */
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e);
+
+/*
+ * Keep the mapping that holds p (from infile_window) mapped past later
+ * infile_window calls, until infile_release(handle): for pages other
+ * threads read later.  Returns a handle, or -1 when p is not in a
+ * mapping or too many are held (the caller copies the bytes instead).
+ */
+int infile_hold(struct infile *f, const uint8_t *p);
+void infile_release(struct infile *f, int handle);
 
 /*
  * Is [off, off+len) inside one hole of the file (never written, so all

@@ -276,12 +276,24 @@ static int write_zero_page(struct kdump_out *w, struct err *e)
 	return rc;
 }
 
+/* The pipe uses the input's pages in place where the input can hold them. */
+static int hold_page(void *ctx, const uint8_t *page)
+{
+	return vmcore_page_hold(ctx, page);
+}
+
+static void release_page(void *ctx, int handle)
+{
+	vmcore_page_release(ctx, handle);
+}
+
 static int write_pages(struct kdump_out *w, struct err *e)
 {
 	const struct dump_plan *p = w->r->plan;
+	const struct pagepipe_hold hold = { hold_page, release_page, w->r->kn->vc };
 	int rc = -1;
 
-	w->pp = pagepipe_new(p->codec, w->lay.bs, p->dump_level & DL_ZERO, p->num_threads,
+	w->pp = pagepipe_new(p->codec, w->lay.bs, p->dump_level & DL_ZERO, p->num_threads, &hold,
 			     emit_page, w, e);
 	if (!w->pp)
 		return -1;

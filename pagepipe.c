@@ -1,5 +1,6 @@
 /* pagepipe.c - zero test and compression, in order, on 1..N threads; see pagepipe.h. */
 #include "pagepipe.h"
+#include "log.h"
 #include "page.h"
 
 #include <pthread.h>
@@ -15,7 +16,9 @@
 
 struct slot {
 	uint64_t pfn;
-	uint8_t *in, *out;
+	const uint8_t *in;	/* the page: the caller's (held, or one thread), or own */
+	uint8_t *own, *out;
+	int held;		/* the hold's handle, -1 when none */
 	long clen;		/* compressed length, 0 = store raw */
 	bool zero;
 	int failed;
@@ -45,6 +48,8 @@ struct pagepipe {
 	bool batched;		/* more than one thread asked for: pages are copied into batches */
 	pagepipe_emit_fn emit;
 	void *ctx;
+	struct pagepipe_hold hold;	/* hold.hold NULL: always copy */
+	uint64_t held, copied;		/* pages to compress in batches, for -D */
 
 	struct codec **codecs;	/* one per thread */
 	unsigned ncodecs;
@@ -122,7 +127,7 @@ static void free_slots(struct batch *b, unsigned n, bool copy)
 		return;
 	for (i = 0; i < n; i++) {
 		if (copy)
-			free(b->slots[i].in);
+			free(b->slots[i].own);
 		free(b->slots[i].out);
 	}
 	free(b->slots);
@@ -137,10 +142,12 @@ static int alloc_slots(struct batch *b, unsigned n, unsigned page_size, size_t b
 	b->slots = calloc(n, sizeof(*b->slots));
 	if (!b->slots)
 		return -1;
+	for (i = 0; i < n; i++)
+		b->slots[i].held = -1;
 	for (i = 0; i < n; i++) {
-		b->slots[i].in = copy ? malloc(page_size) : NULL;
+		b->slots[i].own = copy ? malloc(page_size) : NULL;
 		b->slots[i].out = malloc(bound);
-		if ((copy && !b->slots[i].in) || !b->slots[i].out)
+		if ((copy && !b->slots[i].own) || !b->slots[i].out)
 			return -1;
 	}
 	return 0;
@@ -171,7 +178,8 @@ static void start_workers(struct pagepipe *pp)
 }
 
 struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test_zero,
-			      unsigned threads, pagepipe_emit_fn emit, void *ctx, struct err *e)
+			      unsigned threads, const struct pagepipe_hold *hold,
+			      pagepipe_emit_fn emit, void *ctx, struct err *e)
 {
 	struct pagepipe *pp = calloc(1, sizeof(*pp));
 	unsigned i;
@@ -186,6 +194,8 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 	pp->threads = threads ? threads : 1;
 	pp->emit = emit;
 	pp->ctx = ctx;
+	if (hold)
+		pp->hold = *hold;
 	pp->nslots = pp->threads == 1 ? 1 : pp->threads * PAGES_PER_THREAD;
 	pp->batched = pp->threads > 1;
 	pthread_mutex_init(&pp->lock, NULL);
@@ -216,19 +226,32 @@ fail:
 	return NULL;
 }
 
-/* Hand each finished slot of b to emit, in order. */
+static void release_slots(struct pagepipe *pp, struct batch *b, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n && pp->hold.release; i++)
+		if (b->slots[i].held >= 0) {
+			pp->hold.release(pp->hold.ctx, b->slots[i].held);
+			b->slots[i].held = -1;
+		}
+}
+
+/* Hand each finished slot of b to emit, in order; the held pages are let go. */
 static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 {
 	unsigned i, n = b->used;
+	int rc = 0;
 
 	b->used = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !rc; i++) {
 		struct slot *s = &b->slots[i];
 		struct stored_page sp = { .pfn = s->pfn, .zero = s->zero };
 
 		if (s->failed) {
 			*e = s->err;
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (s->clen > 0) {
 			sp.data = s->out;
@@ -238,10 +261,10 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 			sp.data = s->in;
 			sp.size = pp->page_size;
 		}
-		if (pp->emit(pp->ctx, &sp, e) < 0)
-			return -1;
+		rc = pp->emit(pp->ctx, &sp, e);
 	}
-	return 0;
+	release_slots(pp, b, n);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Help with the busy batch and wait until it is done; returns it (NULL: none was busy). */
@@ -311,12 +334,20 @@ int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool k
 	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
 	s->zero = pp->test_zero && (known_zero || page_is_zero(page, pp->page_size));
 	if (!pp->batched) {
-		s->in = (uint8_t *)page;	/* compressed at once: no copy */
+		s->in = page;	/* compressed at once: no copy */
 		compress_slot(pp, s, 0);
 		return emit_batch(pp, b, e);
 	}
+	s->in = s->own;
 	if (!s->zero) {
-		memcpy(s->in, page, pp->page_size);
+		s->held = pp->hold.hold ? pp->hold.hold(pp->hold.ctx, page) : -1;
+		if (s->held >= 0) {
+			s->in = page;
+			pp->held++;
+		} else {
+			memcpy(s->own, page, pp->page_size);
+			pp->copied++;
+		}
 		b->to_compress++;
 	}
 	if (b->used < pp->nslots)
@@ -342,6 +373,9 @@ void pagepipe_free(struct pagepipe *pp)
 
 	if (!pp)
 		return;
+	if (pp->batched)
+		log_debug("page pipe: %llu page(s) compressed in place, %llu copied\n",
+			  (unsigned long long)pp->held, (unsigned long long)pp->copied);
 	if (pp->workers) {
 		pthread_mutex_lock(&pp->lock);
 		pp->quit = true;
@@ -351,8 +385,11 @@ void pagepipe_free(struct pagepipe *pp)
 			pthread_join(pp->workers[i - 1], NULL);
 		free(pp->workers);
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
+		if (pp->batches[i].slots)
+			release_slots(pp, &pp->batches[i], pp->nslots);
 		free_slots(&pp->batches[i], pp->nslots, pp->batched);
+	}
 	if (pp->codecs)
 		for (i = 0; i < pp->ncodecs; i++)
 			codec_free(pp->codecs[i]);

@@ -2,10 +2,10 @@
  * pagepipe.h - pages in pfn order in, compressed pages in the same order out.
  *
  * With one thread each page is tested for zeros and compressed as it
- * arrives.  With more, pages are copied into one of two batches: the
- * worker threads compress one while the caller fills the other and emits
- * the one before; results leave in pfn order, so the output is the same
- * bytes whatever the thread count.
+ * arrives.  With more, pages go (held in place, or copied) into one of
+ * two batches: the worker threads compress one while the caller fills
+ * the other and emits the one before; results leave in pfn order, so the
+ * output is the same bytes whatever the thread count.
  */
 #ifndef MDF_PAGEPIPE_H
 #define MDF_PAGEPIPE_H
@@ -27,11 +27,27 @@ struct stored_page {
 
 typedef int (*pagepipe_emit_fn)(void *ctx, const struct stored_page *sp, struct err *e);
 
+/*
+ * Optional, for batches: hold(ctx, page) >= 0 when the caller's page stays
+ * valid until release(ctx, that handle), so the batch uses it in place
+ * instead of a copy; -1 when it does not.
+ */
+struct pagepipe_hold {
+	int (*hold)(void *ctx, const uint8_t *page);
+	void (*release)(void *ctx, int handle);
+	void *ctx;
+};
+
 struct pagepipe;
 
+/* hold: NULL, or how pages are held (copied: the struct need not outlive the call). */
 struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test_zero,
-			      unsigned threads, pagepipe_emit_fn emit, void *ctx, struct err *e);
-/* page is only read during the call; known_zero: the caller knows it is all zeros. */
+			      unsigned threads, const struct pagepipe_hold *hold,
+			      pagepipe_emit_fn emit, void *ctx, struct err *e);
+/*
+ * page is only read during the call unless held (above); known_zero: the
+ * caller knows it is all zeros.
+ */
 int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
 		  struct err *e);
 /* Emit everything still queued. */

@@ -156,6 +156,17 @@ bool vmcore_page_known_zero(const struct vmcore *vc, const uint8_t *page)
 	return vc->ops->page_known_zero && vc->ops->page_known_zero(vc->fmt, page);
 }
 
+int vmcore_page_hold(struct vmcore *vc, const uint8_t *page)
+{
+	return vc->ops->page_hold ? vc->ops->page_hold(vc->fmt, page) : -1;
+}
+
+void vmcore_page_release(struct vmcore *vc, int handle)
+{
+	if (handle >= 0 && vc->ops->page_release)
+		vc->ops->page_release(vc->fmt, handle);
+}
+
 bool vmcore_page_is_zero(const struct vmcore *vc, const uint8_t *page)
 {
 	return vmcore_page_known_zero(vc, page) || page_is_zero(page, vc->page_size);

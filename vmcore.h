@@ -99,6 +99,14 @@ const uint8_t *vmcore_page(struct vmcore *vc, uint64_t pfn, struct err *e);
 bool vmcore_page_is_zero(const struct vmcore *vc, const uint8_t *page);
 /* Only the first half of that: true when the format knew, false when it did not. */
 bool vmcore_page_known_zero(const struct vmcore *vc, const uint8_t *page);
+/*
+ * Keep page (as vmcore_page returned it) valid past later read calls, so
+ * another thread may read it, until vmcore_page_release(handle).  -1 when
+ * the format cannot (or holds enough already): then copy it.  Only the
+ * thread that reads the input calls these.
+ */
+int vmcore_page_hold(struct vmcore *vc, const uint8_t *page);
+void vmcore_page_release(struct vmcore *vc, int handle);
 /* Any physical range (may cross segments and holes; holes are an error). */
 int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
 		     struct err *e);

@@ -564,6 +564,21 @@ static bool elf_page_known_zero(const void *fmt, const uint8_t *page)
 	return page == ((const struct elf_input *)fmt)->zero;
 }
 
+/* Pages in a mapping of the file can be held; the zero page and the scratch one are not. */
+static int elf_page_hold(void *fmt, const uint8_t *page)
+{
+	struct elf_input *ei = fmt;
+
+	if (page == ei->zero || page == ei->scratch)
+		return -1;
+	return infile_hold(ei->f, page);
+}
+
+static void elf_page_release(void *fmt, int handle)
+{
+	infile_release(((struct elf_input *)fmt)->f, handle);
+}
+
 const struct input_ops input_elf_ops = {
 	.name = "ELF",
 	.kind = VMCORE_ELF,
@@ -576,6 +591,8 @@ const struct input_ops input_elf_ops = {
 	.window_bits = elf_window_bits,
 	.page = elf_page,
 	.page_known_zero = elf_page_known_zero,
+	.page_hold = elf_page_hold,
+	.page_release = elf_page_release,
 	.read_phys = elf_read_phys,
 	.elf_headers = elf_headers,
 };

@@ -88,6 +88,9 @@ struct input_ops {
 	bool (*kdump_geometry)(const void *fmt, struct kdump_geometry *g);
 	/* Is page (from page()) one the format knew to be zeros without reading it? */
 	bool (*page_known_zero)(const void *fmt, const uint8_t *page);
+	/* Keep page (from page()) valid past later calls: a handle, or -1. */
+	int (*page_hold)(void *fmt, const uint8_t *page);
+	void (*page_release)(void *fmt, int handle);
 };
 
 extern const struct input_ops input_elf_ops;	/* vmcore_elf.c */

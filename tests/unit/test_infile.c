@@ -1,11 +1,14 @@
 /*
- * test_infile.c - the holes of the input file (infile_is_hole).
+ * test_infile.c - the holes of the input file (infile_is_hole), and the
+ * mappings held for other threads (infile_hold).
  *
  * infile.h promises: true only when the whole range lies in one hole of
  * the file (bytes never written), false for data, for a range that
  * reaches into data, past the end, and for a file without holes; the
  * answer does not depend on the order of the questions.  A sparse file
- * is made by hand: holes around two written pages.
+ * is made by hand: holes around two written pages.  A held mapping stays
+ * mapped and readable however many windows are read after it, at most
+ * INFILE_HELD_MAPS are held, and the others never exceed INFILE_MAPS.
  * Prints "N passed, N failed"; exits 1 when a check fails, 77 when the
  * file system here keeps no holes.
  */
@@ -105,10 +108,103 @@ static void check_dense(const char *path)
 	infile_close(&f);
 }
 
+/* A file of n windows, the first page of window i filled with i + 1. */
+static int make_numbered(char *path, unsigned n)
+{
+	static uint8_t page[PG];
+	int fd = mkstemp(path);
+	unsigned i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memset(page, (int)(i + 1), sizeof(page));
+		if (pwrite(fd, page, PG, (off_t)i * INFILE_WINDOW_SIZE) != PG)
+			return -1;
+	}
+	if (ftruncate(fd, (off_t)n * INFILE_WINDOW_SIZE) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static unsigned count_maps(const struct infile *f, bool held)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++)
+		n += f->maps[i].map && (f->maps[i].holds > 0) == held;
+	return n;
+}
+
+static const uint8_t *window_page(struct infile *f, unsigned i)
+{
+	struct err e;
+
+	return infile_window(f, (uint64_t)i * INFILE_WINDOW_SIZE, PG, &e);
+}
+
+#define NUMBERED (INFILE_MAPS + INFILE_HELD_MAPS + 4)
+
+static void check_holds(const char *path)
+{
+	struct infile f;
+	struct err e;
+	const uint8_t *p0, *p;
+	int h0, h0b, h[INFILE_HELD_MAPS], extra;
+	unsigned i, over = 0;
+
+	if (infile_open(&f, path, true, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	p0 = window_page(&f, 0);
+	h0 = p0 ? infile_hold(&f, p0) : -1;
+	CHECK(h0 >= 0, "a page of a mapped window can be held");
+	for (i = 1; i < NUMBERED; i++) {
+		p = window_page(&f, i);
+		CHECK(p && p[0] == i + 1, "window %u reads its own bytes", i);
+		over += count_maps(&f, false) > INFILE_MAPS;
+	}
+	CHECK(over == 0, "never more than %u windows mapped besides the held ones", INFILE_MAPS);
+	CHECK(p0[0] == 1 && p0[PG - 1] == 1, "the held page still reads as written after %u windows",
+	      NUMBERED - 1);
+	h0b = infile_hold(&f, p0 + 8);
+	CHECK(h0b == h0, "a second page of a held window holds the same mapping");
+	h[0] = h0;
+	for (i = 1; i < INFILE_HELD_MAPS; i++) {
+		p = window_page(&f, i);
+		h[i] = p ? infile_hold(&f, p) : -1;
+		CHECK(h[i] >= 0 && h[i] != h0, "hold %u of %u", i + 1, INFILE_HELD_MAPS);
+	}
+	CHECK(count_maps(&f, true) == INFILE_HELD_MAPS, "%u mappings held", INFILE_HELD_MAPS);
+	p = window_page(&f, INFILE_HELD_MAPS);
+	extra = p ? infile_hold(&f, p) : 0;
+	CHECK(extra == -1, "one more window than INFILE_HELD_MAPS cannot be held");
+	infile_release(&f, h0);
+	CHECK(count_maps(&f, true) == INFILE_HELD_MAPS, "held twice, released once: still held");
+	infile_release(&f, h0b);
+	p = window_page(&f, INFILE_HELD_MAPS + 1);
+	extra = p ? infile_hold(&f, p) : -1;
+	CHECK(extra >= 0, "after a release another window can be held");
+	for (i = 1; i < INFILE_HELD_MAPS; i++) {
+		p = window_page(&f, i);
+		CHECK(p && p[0] == i + 1, "held window %u still reads its bytes", i);
+	}
+	infile_close(&f);
+	if (infile_open(&f, path, false, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	p = window_page(&f, 0);
+	CHECK(p && infile_hold(&f, p) == -1, "a page read into the buffer (no mmap) is not held");
+	infile_close(&f);
+}
+
 int main(void)
 {
 	char sparse[] = "/var/tmp/mdf-infile-XXXXXX", tail[] = "/var/tmp/mdf-infile-XXXXXX";
-	char dense[] = "/var/tmp/mdf-infile-XXXXXX";
+	char dense[] = "/var/tmp/mdf-infile-XXXXXX", numbered[] = "/var/tmp/mdf-infile-XXXXXX";
 	const uint64_t at[] = { MIB, 3 * MIB - PG }, at0[] = { 0 };
 	uint64_t every[8];
 	struct stat st;
@@ -117,19 +213,20 @@ int main(void)
 	for (i = 0; i < 8; i++)
 		every[i] = (uint64_t)i * PG;
 	if (make_file(sparse, 3 * MIB, at, 2) < 0 || make_file(tail, 2 * MIB, at0, 1) < 0 ||
-	    make_file(dense, 8 * PG, every, 8) < 0) {
+	    make_file(dense, 8 * PG, every, 8) < 0 || make_numbered(numbered, NUMBERED) < 0) {
 		perror("making the test files in /var/tmp");
 		return 99;
 	}
 	if (stat(sparse, &st) < 0 || (uint64_t)st.st_blocks * 512 >= 3 * MIB) {
 		printf("skip: the file system of /var/tmp keeps no holes\n");
-		unlink(sparse), unlink(tail), unlink(dense);
+		unlink(sparse), unlink(tail), unlink(dense), unlink(numbered);
 		return 77;
 	}
 	check_sparse(sparse);
 	check_trailing_hole(tail);
 	check_dense(dense);
-	unlink(sparse), unlink(tail), unlink(dense);
+	check_holds(numbered);
+	unlink(sparse), unlink(tail), unlink(dense), unlink(numbered);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
