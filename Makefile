@@ -63,7 +63,7 @@ B ?= .
 
 SRCS := makedumpfile.c keep.c kallsyms.c cli.c err.c log.c infile.c vmcore.c vmcore_elf.c vmcore_kdump.c \
 	kfacts.c vmcoreinfo.c dwarf_info.c kview.c kernel.c memmap.c pagerules.c filter.c plan.c \
-	bm2store.c dump.c pagepipe.c compress.c \
+	bm2store.c dump.c scanpool.c pagepipe.c compress.c \
 	sink.c out_kdump.c out_elf.c split.c report.c dmesg.c memusage.c \
 	arch/arch.c arch/x86_64.c arch/arm64.c arch/ppc64.c arch/x86.c arch/s390x.c arch/riscv64.c \
 	arch/arm.c arch/loongarch64.c arch/mips64.c arch/vatables.c

@@ -32,6 +32,7 @@ int dump_run_open(struct dump_run *r, const struct dump_plan *plan, struct kerne
 		r->wbm = NULL;
 		return -1;
 	}
+	r->scan = scanpool_new(r->filter, &kn->kv, kn->mm, plan->num_threads);
 	return 0;
 }
 
@@ -39,6 +40,8 @@ void dump_run_close(struct dump_run *r)
 {
 	bm2_close(r->bm2);
 	r->bm2 = NULL;
+	scanpool_free(r->scan);
+	r->scan = NULL;
 	filter_free(r->filter);
 	r->filter = NULL;
 	free(r->wbm);
@@ -106,7 +109,8 @@ static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_
 			bool count, struct err *e)
 {
 	if (vmcore_window_bits(r->kn->vc, start, end, bm, true, e) < 0 ||
-	    filter_window(r->filter, start, end, bm, e) < 0)
+	    (r->scan ? scanpool_window(r->scan, start, end, bm, e)
+		     : filter_window(r->filter, start, end, bm, e)) < 0)
 		return -1;
 	if (r->plan->exclude_zero_in_bitmap || r->plan->unreadable_in_bitmap)
 		return judge_page_bytes(r, start, end, bm, count, e);

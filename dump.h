@@ -28,6 +28,7 @@
 #include "filter.h"
 #include "kernel.h"
 #include "plan.h"
+#include "scanpool.h"
 #include "sink.h"
 
 struct dump_run {
@@ -36,6 +37,7 @@ struct dump_run {
 	struct sink *sink;
 	struct dump_counts *counts;	/* the caller's; formats add zero pages */
 	struct filter *filter;
+	struct scanpool *scan;		/* the filter's windows on all threads, or NULL */
 	struct bm2_store *bm2;		/* from dump_open_bitmap() */
 	uint8_t *wbm;			/* one window's bitmap, for every pass */
 	uint64_t wbm_start, wbm_end;	/* the window dump_is_kept() holds in wbm */

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* struct pages read per batch: 32 KiB with 64-byte struct pages. */
 #define BATCH_PAGES 512
@@ -122,6 +123,74 @@ fail:
 	free(f->batch);
 	free(f);
 	return NULL;
+}
+
+struct filter *filter_clone(const struct filter *f, struct kview *kv, struct memmap *mm,
+			    struct dump_counts *counts, struct err *e)
+{
+	struct filter *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	c->kv = kv;
+	c->mm = mm;
+	c->rules = f->rules;
+	c->counts = counts;
+	c->batch = malloc((size_t)(BATCH_PAGES + 1) * f->rules.size_page);
+	if (!c->batch || (f->keep && !(c->keep = keep_share(f->keep, e)))) {
+		if (!c->batch)
+			err_set(e, "out of memory for struct pages");
+		filter_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool filter_scans_by_pfn(const struct filter *f)
+{
+	return f->rules.scan_memmap && !f->rules.free_by_lists;
+}
+
+bool filter_counting(const struct filter *f)
+{
+	return f->counting;
+}
+
+void filter_take_carry(struct filter *to, const struct filter *from)
+{
+	to->carry = from->carry;
+}
+
+bool filter_carries_past(const struct filter *f, uint64_t pfn)
+{
+	return f->carry.end > pfn;
+}
+
+void filter_absorb(struct filter *into, struct filter *from)
+{
+	struct dump_counts *a = into->counts, *b = from->counts;
+
+	if (!a->bad_order && b->bad_order) {
+		into->first_bad_pfn = from->first_bad_pfn;
+		into->first_bad_order = from->first_bad_order;
+	}
+	if (!a->unreadable && b->unreadable)
+		into->first_unreadable_pfn = from->first_unreadable_pfn;
+	if (!a->kept_first && b->kept_first)
+		into->first_kept_pfn = from->first_kept_pfn;
+	a->zero += b->zero;
+	a->cache += b->cache;
+	a->cache_private += b->cache_private;
+	a->user += b->user;
+	a->free += b->free;
+	a->hwpoison += b->hwpoison;
+	a->offline += b->offline;
+	a->bad_order += b->bad_order;
+	a->unreadable += b->unreadable;
+	a->kept_first += b->kept_first;
+	memset(b, 0, sizeof(*b));
 }
 
 void filter_free(struct filter *f)

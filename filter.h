@@ -35,6 +35,29 @@ struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 void filter_free(struct filter *f);
 
 /*
+ * For the scan split over threads (scanpool.h): a filter with f's rules
+ * and kept pages that reads through kv and mm (another thread's handles)
+ * and counts into counts; it starts with no carry.
+ */
+struct filter *filter_clone(const struct filter *f, struct kview *kv, struct memmap *mm,
+			    struct dump_counts *counts, struct err *e);
+/* Does the window's result come from struct pages alone, pfn by pfn (no free lists)? */
+bool filter_scans_by_pfn(const struct filter *f);
+bool filter_counting(const struct filter *f);
+/*
+ * The block that ran past the last window's end (the pages it still
+ * covers are excluded at the next window's start): is pfn among them;
+ * give it to another filter (which then continues from there).
+ */
+bool filter_carries_past(const struct filter *f, uint64_t pfn);
+void filter_take_carry(struct filter *to, const struct filter *from);
+/*
+ * Add from's counts to into's (from's pfns follow all of into's so far:
+ * the first pfn of each warning stays the lowest) and zero from's.
+ */
+void filter_absorb(struct filter *into, struct filter *from);
+
+/*
  * A pass covers windows in ascending order from pfn 0.  count: add to the
  * counters (a second pass over the same windows, when the bitmap cannot be
  * kept, does not count again).

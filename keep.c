@@ -32,6 +32,7 @@ struct keep_set {
 	 */
 	uint64_t hit_from, hit_first, hit_end;
 	bool hit_valid, hit_none;
+	bool shares;		/* r belongs to the set this one was shared from */
 	/* the tables seen: an open-addressed set of their physical addresses */
 	uint64_t *seen;
 	size_t nseen, seen_cap;
@@ -451,9 +452,30 @@ void keep_free(struct keep_set *ks)
 {
 	if (!ks)
 		return;
-	free(ks->r);
-	free(ks->seen);
+	if (!ks->shares) {
+		free(ks->r);
+		free(ks->seen);
+	}
 	free(ks);
+}
+
+struct keep_set *keep_share(const struct keep_set *ks, struct err *e)
+{
+	struct keep_set *s;
+
+	if (!ks)
+		return NULL;
+	s = malloc(sizeof(*s));
+	if (!s) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	*s = *ks;
+	s->shares = true;
+	s->hit_valid = false;
+	s->seen = NULL;
+	s->nseen = s->seen_cap = 0;
+	return s;
 }
 
 /* Index of the first range ending after pfn (n when none does). */

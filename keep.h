@@ -28,6 +28,12 @@ struct keep_set;
  */
 struct keep_set *keep_build(struct kview *kv, struct err *e);
 void keep_free(struct keep_set *ks);
+/*
+ * The same set for another thread: its own answer cache, the ranges
+ * shared (valid while ks lives).  NULL when ks is NULL or, with e set,
+ * out of memory.
+ */
+struct keep_set *keep_share(const struct keep_set *ks, struct err *e);
 
 /*
  * Is pfn in the set?  And the first kept pfn range that ends after pfn:

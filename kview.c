@@ -38,6 +38,13 @@ int kview_init(struct kview *kv, struct vmcore *vc, struct err *e)
 	return 0;
 }
 
+void kview_clone(struct kview *dst, const struct kview *src, struct vmcore *vc)
+{
+	*dst = *src;
+	dst->vc = vc;
+	dst->tlb_len = 0;
+}
+
 void kview_fini(struct kview *kv)
 {
 	if (kv->arch && kv->arch->fini)

@@ -44,6 +44,13 @@ struct kview {
  */
 int kview_init(struct kview *kv, struct vmcore *vc, struct err *e);
 void kview_fini(struct kview *kv);
+/*
+ * dst: src's kernel read through vc, a second handle on the same dump
+ * (vmcore_reopen), for another thread.  The facts and the arch's state
+ * are src's, read-only: dst is valid while src lives and is never given
+ * to kview_fini.
+ */
+void kview_clone(struct kview *dst, const struct kview *src, struct vmcore *vc);
 
 /* Translate a kernel virtual address; *span = bytes of the mapping left from va. */
 int kview_vtop(struct kview *kv, uint64_t va, uint64_t *pa, uint64_t *span, struct err *e);

@@ -239,6 +239,20 @@ void memmap_close(struct memmap *mm)
 	free(mm);
 }
 
+struct memmap *memmap_clone(const struct memmap *mm, struct kview *kv, struct err *e)
+{
+	struct memmap *c = malloc(sizeof(*c));
+
+	if (!c) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	*c = *mm;
+	c->kv = kv;
+	c->cached_nr = 0;
+	return c;
+}
+
 int memmap_lookup(struct memmap *mm, uint64_t pfn, uint64_t *first, uint64_t *end,
 		  uint64_t *page_va, struct err *e)
 {

@@ -26,6 +26,8 @@ struct memmap;
  */
 struct memmap *memmap_open(struct kview *kv, uint64_t max_pfn, struct err *e);
 void memmap_close(struct memmap *mm);
+/* The same mem_map read through kv (another thread's view of the dump). */
+struct memmap *memmap_clone(const struct memmap *mm, struct kview *kv, struct err *e);
 
 enum memmap_model memmap_model(const struct memmap *mm);
 const char *memmap_model_name(enum memmap_model m);

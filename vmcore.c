@@ -70,6 +70,17 @@ fail:
 	return NULL;
 }
 
+struct vmcore *vmcore_reopen(const struct vmcore *vc, struct err *e)
+{
+	struct vmcore *c = vmcore_open(vc->file.path, vc->file.use_mmap, e);
+
+	if (c && vc->page_size && vmcore_set_page_size(c, vc->page_size, e) < 0) {
+		vmcore_close(c);
+		return NULL;
+	}
+	return c;
+}
+
 void vmcore_close(struct vmcore *vc)
 {
 	if (!vc)

@@ -35,6 +35,11 @@ enum vmcore_kind { VMCORE_ELF, VMCORE_KDUMP };
 
 struct vmcore *vmcore_open(const char *path, bool use_mmap, struct err *e);
 void vmcore_close(struct vmcore *vc);
+/*
+ * A second handle on the same dump, with its own read windows and
+ * caches, for another thread (a handle is used by one thread at a time).
+ */
+struct vmcore *vmcore_reopen(const struct vmcore *vc, struct err *e);
 
 const char *vmcore_path(const struct vmcore *vc);
 enum vmcore_kind vmcore_kind(const struct vmcore *vc);
