@@ -40,6 +40,8 @@ void dump_run_close(struct dump_run *r)
 {
 	bm2_close(r->bm2);
 	r->bm2 = NULL;
+	scanahead_free(r->ahead);
+	r->ahead = NULL;
 	scanpool_free(r->scan);
 	r->scan = NULL;
 	filter_free(r->filter);
@@ -104,6 +106,14 @@ static int judge_page_bytes(struct dump_run *r, uint64_t start, uint64_t end, ui
 	return 0;
 }
 
+static int judge_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
+			bool count, struct err *e)
+{
+	if (r->plan->exclude_zero_in_bitmap || r->plan->unreadable_in_bitmap)
+		return judge_page_bytes(r, start, end, bm, count, e);
+	return 0;
+}
+
 /* The 2nd bitmap of one window, from the dump and the filter. */
 static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_t *bm,
 			bool count, struct err *e)
@@ -112,15 +122,31 @@ static int build_window(struct dump_run *r, uint64_t start, uint64_t end, uint8_
 	    (r->scan ? scanpool_window(r->scan, start, end, bm, e)
 		     : filter_window(r->filter, start, end, bm, e)) < 0)
 		return -1;
-	if (r->plan->exclude_zero_in_bitmap || r->plan->unreadable_in_bitmap)
-		return judge_page_bytes(r, start, end, bm, count, e);
-	return 0;
+	return judge_window(r, start, end, bm, count, e);
 }
 
-/* BM2_REBUILD: the page pass builds each window again, counting nothing. */
+/*
+ * BM2_REBUILD: the page pass builds each window again, counting nothing;
+ * with threads, the next window is built ahead meanwhile.  What the page
+ * bytes say stays on this thread: it reads pages and the unreadable list.
+ */
 static int rebuild_window(void *ctx, uint64_t start, uint64_t end, uint8_t *bm, struct err *e)
 {
-	return build_window(ctx, start, end, bm, false, e);
+	struct dump_run *r = ctx;
+	const struct dump_plan *p = r->plan;
+	uint64_t next_end = end;
+
+	if (!r->ahead_tried) {
+		r->ahead_tried = true;
+		r->ahead = scanahead_new(r->filter, &r->kn->kv, r->kn->mm, p->num_threads);
+	}
+	if (!r->ahead)
+		return build_window(r, start, end, bm, false, e);
+	if (end < r->part_end && end < p->max_mapnr)
+		next_end = p->max_mapnr - end > p->window_pfns ? end + p->window_pfns : p->max_mapnr;
+	if (scanahead_window(r->ahead, start, end, bm, next_end, e) < 0)
+		return -1;
+	return judge_window(r, start, end, bm, false, e);
 }
 
 int dump_open_bitmap(struct dump_run *r, enum bm2_home home, uint64_t out_off, struct err *e)

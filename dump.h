@@ -15,7 +15,8 @@
  * would make memory grow with the dumped machine's RAM; there, unless
  * --work-dir gives a place for it, the page pass rebuilds each window (a
  * second scan of mem_map, 64 bytes per 4 KiB page, as upstream does for
- * every output).
+ * every output).  With threads, the next window is rebuilt ahead while
+ * this one's pages are written (scanpool.h).
  */
 #ifndef MDF_DUMP_H
 #define MDF_DUMP_H
@@ -38,6 +39,8 @@ struct dump_run {
 	struct dump_counts *counts;	/* the caller's; formats add zero pages */
 	struct filter *filter;
 	struct scanpool *scan;		/* the filter's windows on all threads, or NULL */
+	struct scanahead *ahead;	/* a stream's page pass: the next window built ahead */
+	bool ahead_tried;
 	struct bm2_store *bm2;		/* from dump_open_bitmap() */
 	uint8_t *wbm;			/* one window's bitmap, for every pass */
 	uint64_t wbm_start, wbm_end;	/* the window dump_is_kept() holds in wbm */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -244,8 +245,9 @@ static int read_window(struct infile *f, uint64_t base, size_t span, struct err 
  * A mapped page whose file data cannot be read raises SIGBUS when touched.
  * The bytes a caller asks for are touched here first, one per page, with
  * the handler armed: a fault comes back as "unreadable" instead of killing
- * the run.  Only the thread that reads the input touches the mapping
- * first; a held page (infile_hold) is read by others after that touch.
+ * the run.  The thread that reads through an infile touches the mapping
+ * first (each thread has its handle: vmcore_reopen); a held page
+ * (infile_hold) is read by others after that touch.
  */
 static __thread sigjmp_buf *volatile probe_env;	/* volatile: set before the touch */
 
@@ -266,20 +268,22 @@ static void touch_pages(const uint8_t *p, size_t len, uint64_t page)
 		(void)*(volatile const uint8_t *)q;
 }
 
+static void arm_sigbus(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus, .sa_flags = SA_NODEFER };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 static bool mapped_range_readable(const struct infile *f, const uint8_t *p, size_t len)
 {
-	static bool armed;
+	static pthread_once_t armed = PTHREAD_ONCE_INIT;
 	sigjmp_buf env;
 	const uint8_t *volatile vp = p;	/* live across sigsetjmp */
 	volatile size_t vlen = len;
 
-	if (!armed) {
-		struct sigaction sa = { .sa_handler = on_sigbus, .sa_flags = SA_NODEFER };
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, NULL);
-		armed = true;
-	}
+	pthread_once(&armed, arm_sigbus);
 	if (sigsetjmp(env, 0)) {
 		probe_env = NULL;
 		return false;

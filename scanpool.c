@@ -10,13 +10,18 @@
 
 #define MAX_CHUNKS 64
 
-/* One helper thread's handles on the dump and its chunk of the window. */
-struct helper {
+/* One thread's handles on the dump: the vmcore opened again and a filter over it. */
+struct scan_stack {
 	struct vmcore *vc;
 	struct kview kv;
 	struct memmap *mm;
 	struct filter *f;
 	struct dump_counts counts;
+};
+
+/* One helper thread's stack and its chunk of the window. */
+struct helper {
+	struct scan_stack s;
 	pthread_t th;
 	uint64_t start, end;
 	uint8_t *bm;		/* the chunk's first byte of the window's bitmap */
@@ -58,15 +63,34 @@ struct scanpool *scanpool_new(struct filter *f, struct kview *kv, struct memmap 
 	return p;
 }
 
+static int stack_open(struct scan_stack *s, struct filter *f, struct kview *kv,
+		      struct memmap *mm, struct err *e)
+{
+	s->vc = vmcore_reopen(kv->vc, e);
+	if (!s->vc)
+		return -1;
+	kview_clone(&s->kv, kv, s->vc);
+	s->mm = memmap_clone(mm, &s->kv, e);
+	if (!s->mm)
+		return -1;
+	s->f = filter_clone(f, &s->kv, s->mm, &s->counts, e);
+	return s->f ? 0 : -1;
+}
+
+static void stack_close(struct scan_stack *s)
+{
+	filter_free(s->f);
+	memmap_close(s->mm);
+	vmcore_close(s->vc);
+	memset(s, 0, sizeof(*s));
+}
+
 static void close_helpers(struct scanpool *p)
 {
 	unsigned i;
 
-	for (i = 0; p->h && i < p->threads - 1; i++) {
-		filter_free(p->h[i].f);
-		memmap_close(p->h[i].mm);
-		vmcore_close(p->h[i].vc);
-	}
+	for (i = 0; p->h && i < p->threads - 1; i++)
+		stack_close(&p->h[i].s);
 	free(p->h);
 	p->h = NULL;
 }
@@ -82,19 +106,6 @@ void scanpool_free(struct scanpool *p)
 	free(p);
 }
 
-static int open_helper(struct scanpool *p, struct helper *h, struct err *e)
-{
-	h->vc = vmcore_reopen(p->kv->vc, e);
-	if (!h->vc)
-		return -1;
-	kview_clone(&h->kv, p->kv, h->vc);
-	h->mm = memmap_clone(p->mm, &h->kv, e);
-	if (!h->mm)
-		return -1;
-	h->f = filter_clone(p->f, &h->kv, h->mm, &h->counts, e);
-	return h->f ? 0 : -1;
-}
-
 /* Open every helper's handles once; a pool that cannot is left unused. */
 static bool helpers_ready(struct scanpool *p)
 {
@@ -105,7 +116,7 @@ static bool helpers_ready(struct scanpool *p)
 		return p->opened;
 	p->h = calloc(p->threads - 1, sizeof(*p->h));
 	for (i = 0; p->h && i < p->threads - 1; i++)
-		if (open_helper(p, &p->h[i], &e) < 0)
+		if (stack_open(&p->h[i].s, p->f, p->kv, p->mm, &e) < 0)
 			break;
 	if (!p->h || i < p->threads - 1) {
 		log_debug("mem_map scan stays on one thread: %s\n", p->h ? e.msg : "out of memory");
@@ -145,21 +156,21 @@ static void *run_helper(void *arg)
 {
 	struct helper *h = arg;
 
-	memset(&h->counts, 0, sizeof(h->counts));
-	filter_begin_pass(h->f, h->counting);
-	h->rc = filter_window(h->f, h->start, h->end, h->bm, &h->e);
+	memset(&h->s.counts, 0, sizeof(h->s.counts));
+	filter_begin_pass(h->s.f, h->counting);
+	h->rc = filter_window(h->s.f, h->start, h->end, h->bm, &h->e);
 	return NULL;
 }
 
 /* Chunk h again after the block that prev carries into it, as the one scan would. */
 static int rescan_after_carry(struct helper *h, const struct filter *prev, struct err *e)
 {
-	memset(&h->counts, 0, sizeof(h->counts));
-	filter_begin_pass(h->f, h->counting);
-	filter_take_carry(h->f, prev);
-	if (vmcore_window_bits(h->vc, h->start, h->end, h->bm, true, e) < 0)
+	memset(&h->s.counts, 0, sizeof(h->s.counts));
+	filter_begin_pass(h->s.f, h->counting);
+	filter_take_carry(h->s.f, prev);
+	if (vmcore_window_bits(h->s.vc, h->start, h->end, h->bm, true, e) < 0)
 		return -1;
-	return filter_window(h->f, h->start, h->end, h->bm, e);
+	return filter_window(h->s.f, h->start, h->end, h->bm, e);
 }
 
 /* Join the helpers, then take their chunks in pfn order. */
@@ -186,8 +197,8 @@ static int gather(struct scanpool *p, unsigned n, int rc0, struct err *e0, struc
 			rc = -1;
 		}
 		if (rc == 0) {
-			filter_absorb(p->f, h->f);
-			prev = h->f;
+			filter_absorb(p->f, h->s.f);
+			prev = h->s.f;
 		}
 	}
 	if (rc == 0)
@@ -228,4 +239,117 @@ int scanpool_window(struct scanpool *p, uint64_t start, uint64_t end, uint8_t *b
 	}
 	rc0 = filter_window(p->f, start, cut[1], bm, &e0);
 	return gather(p, n, rc0, &e0, e);
+}
+
+/* ---- the page pass of a stream: the next window built ahead ------------ */
+
+struct scanahead {
+	struct scan_stack s;	/* the run's filter's role, on its own handles */
+	struct scanpool *pool;	/* its chunks, when a window is large */
+	uint8_t *buf;		/* the window built ahead */
+	size_t cap;
+	pthread_t th;
+	bool running;
+	uint64_t start, end;	/* of the window in buf */
+	int rc;
+	struct err e;
+	uint64_t ahead;		/* windows served from buf */
+};
+
+struct scanahead *scanahead_new(struct filter *f, struct kview *kv, struct memmap *mm,
+				unsigned threads)
+{
+	struct scanahead *a;
+	struct err e = { 0 };
+
+	if (threads < 2 || !mm || !filter_scans_by_pfn(f))
+		return NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	if (stack_open(&a->s, f, kv, mm, &e) < 0) {
+		log_debug("2nd bitmap: the page pass builds each window in turn: %s\n", e.msg);
+		stack_close(&a->s);
+		free(a);
+		return NULL;
+	}
+	filter_begin_pass(a->s.f, false);
+	a->pool = scanpool_new(a->s.f, &a->s.kv, a->s.mm, threads);
+	return a;
+}
+
+static void wait_ahead(struct scanahead *a)
+{
+	if (a->running)
+		pthread_join(a->th, NULL);
+	a->running = false;
+}
+
+void scanahead_free(struct scanahead *a)
+{
+	if (!a)
+		return;
+	wait_ahead(a);
+	if (a->ahead)
+		log_debug("2nd bitmap: %llu window(s) built ahead while the pages before them were written\n",
+			  (unsigned long long)a->ahead);
+	scanpool_free(a->pool);
+	stack_close(&a->s);
+	free(a->buf);
+	free(a);
+}
+
+static int build(struct scanahead *a, uint64_t start, uint64_t end, uint8_t *bm, struct err *e)
+{
+	if (vmcore_window_bits(a->s.vc, start, end, bm, true, e) < 0)
+		return -1;
+	return a->pool ? scanpool_window(a->pool, start, end, bm, e)
+		       : filter_window(a->s.f, start, end, bm, e);
+}
+
+static void *run_ahead(void *arg)
+{
+	struct scanahead *a = arg;
+
+	a->rc = build(a, a->start, a->end, a->buf, &a->e);
+	return NULL;
+}
+
+/* Build [start, end) on the look-ahead thread (nothing when no thread starts). */
+static void start_ahead(struct scanahead *a, uint64_t start, uint64_t end)
+{
+	size_t len = (size_t)((end - start + 7) / 8);
+
+	if (len > a->cap) {
+		uint8_t *b = realloc(a->buf, len);
+
+		if (!b)
+			return;
+		a->buf = b;
+		a->cap = len;
+	}
+	a->start = start;
+	a->end = end;
+	a->running = pthread_create(&a->th, NULL, run_ahead, a) == 0;
+}
+
+int scanahead_window(struct scanahead *a, uint64_t start, uint64_t end, uint8_t *bm,
+		     uint64_t next_end, struct err *e)
+{
+	bool have = a->running && a->start == start && a->end == end;
+
+	wait_ahead(a);
+	if (have) {
+		if (a->rc < 0) {
+			*e = a->e;
+			return -1;
+		}
+		memcpy(bm, a->buf, (size_t)((end - start + 7) / 8));
+		a->ahead++;
+	} else if (build(a, start, end, bm, e) < 0) {
+		return -1;
+	}
+	if (next_end > end)
+		start_ahead(a, end, next_end);
+	return 0;
 }

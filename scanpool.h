@@ -1,5 +1,6 @@
 /*
- * scanpool.h - one window's mem_map scan split over threads.
+ * scanpool.h - one window's mem_map scan split over threads, and the next
+ * window's built ahead in a stream's page pass.
  *
  * Owns the helper threads and each one's handles on the dump: the vmcore
  * opened again (its own read windows), a kview and a mem_map over it, and
@@ -41,5 +42,27 @@ void scanpool_free(struct scanpool *p);
 /* filter_window(f, start, end, bm), split over the threads when worth it. */
 int scanpool_window(struct scanpool *p, uint64_t start, uint64_t end, uint8_t *bm,
 		    struct err *e);
+
+/*
+ * The page pass of a stream (-F) cannot read the 2nd bitmap back and builds
+ * each window again.  A scanahead builds the next window on a thread of
+ * its own, with its own handles and pool, while the caller writes this
+ * window's pages: the scan of the next window overlaps the compression of
+ * this one.  Windows are asked for in ascending order, each one's carry
+ * going to the next, as the one filter would have them.
+ */
+struct scanahead;
+
+/* NULL when threads < 2, f does not scan pfn by pfn, or no handle opens. */
+struct scanahead *scanahead_new(struct filter *f, struct kview *kv, struct memmap *mm,
+				unsigned threads);
+void scanahead_free(struct scanahead *a);
+/*
+ * bm = the pfns of [start, end) with data that the filter keeps (the window
+ * built ahead, or built now); then [end, next_end) starts building ahead
+ * when next_end > end.
+ */
+int scanahead_window(struct scanahead *a, uint64_t start, uint64_t end, uint8_t *bm,
+		     uint64_t next_end, struct err *e);
 
 #endif

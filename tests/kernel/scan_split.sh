@@ -3,7 +3,7 @@
 # dump and report, byte for byte: cut at 2^18 pfns (blocks end at the cuts)
 # and at odd multiples (blocks run across them, the chunks after them are
 # scanned again), for kdump files, flattened streams whose page pass builds
-# each window again, and ELF.
+# each window again (the next one ahead, on its own thread), and ELF.
 . "$(dirname "$0")/../lib.sh"
 make -s tests/bin/mkvmcore >/dev/null || exit 99
 tests/bin/mkvmcore "$MDF_TOP/tests/kernel/scan-split.spec" "$T/m" >/dev/null || exit 99
@@ -41,9 +41,23 @@ for knob in "" 0x3ff08; do
 	MAKEDUMPFILE_WINDOW_PFNS=$((0x80000)) "$MDF" --num-threads 1 -F -c -d 31 "$T/m" >"$T/one.flat" 2>/dev/null &&
 	MAKEDUMPFILE_WINDOW_PFNS=$((0x80000)) "$MDF" -D --num-threads 3 -F -c -d 31 "$T/m" >"$T/many.flat" 2>"$T/flat.log" ||
 		fail "cut at $w: -F runs"
-	check "cut at $w, -F, four windows: split" grep -q "^mem_map scan: 8 window(s) split over 3 threads" "$T/flat.log"
+	check "cut at $w, -F, four windows: the filter pass split" grep -q "^mem_map scan: 4 window(s) split over 3 threads" "$T/flat.log"
+	check "cut at $w, -F, four windows: the page pass's windows built ahead, split" \
+		bash -c "grep -q '^2nd bitmap: 3 window(s) built ahead' '$T/flat.log' &&
+			 [ \$(grep -c '^mem_map scan: 4 window(s) split over 3 threads' '$T/flat.log') = 2 ]"
 	check "cut at $w, -F, four windows: the same stream" cmp "$T/one.flat" "$T/many.flat"
 	run elf1 1 -E -d 31 && run elf2 2 -E -d 31 &&
 		check "cut at $w, -E: the same ELF dump" cmp "$T/elf1" "$T/elf2"
+done
+
+# Blocks across the windows of a stream's page pass, each window built
+# ahead by a filter that takes the carry from the one before.
+tests/bin/mkvmcore "$MDF_TOP/tests/specs/window-edges.spec" "$T/e" >/dev/null || exit 99
+for w in 40 1000; do
+	export MAKEDUMPFILE_WINDOW_PFNS=$w MAKEDUMPFILE_SCAN_CHUNK_PFNS=8
+	"$MDF" --num-threads 1 -F -l -d 31 "$T/e" >"$T/one.flat" 2>/dev/null &&
+	"$MDF" -D --num-threads 3 -F -l -d 31 "$T/e" >"$T/many.flat" 2>"$T/flat.log" || fail "windows of $w: -F runs"
+	check "windows of $w, -F: windows built ahead" grep -q "^2nd bitmap: [1-9][0-9]* window(s) built ahead" "$T/flat.log"
+	check "windows of $w, -F: 1 and 3 threads identical" cmp "$T/one.flat" "$T/many.flat"
 done
 finish
