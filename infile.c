@@ -42,6 +42,19 @@ fail:
 	return -1;
 }
 
+void infile_drop_maps(struct infile *f)
+{
+	unsigned i;
+
+	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++)
+		if (f->maps[i].map && !f->maps[i].holds) {
+			munmap(f->maps[i].map, f->maps[i].len);
+			f->maps[i].map = NULL;
+		}
+	f->mapped = false;
+	f->win_len = 0;
+}
+
 void infile_close(struct infile *f)
 {
 	unsigned i;

@@ -22,8 +22,11 @@
 #define INFILE_WINDOW_SIZE (1u << 20)
 /* Windows kept mapped at once, besides those held (infile_hold). */
 #define INFILE_MAPS 3
-/* Windows that may be held at once. */
-#define INFILE_HELD_MAPS 8
+/*
+ * Windows that may be held at once: one per batch in flight; a batch
+ * that spans more copies the rest (each mapped page read counts in RSS).
+ */
+#define INFILE_HELD_MAPS 2
 
 struct infile {
 	const char *path;
@@ -59,6 +62,8 @@ struct infile {
 /* Open path (a regular file) for reading; on failure f holds nothing. */
 int infile_open(struct infile *f, const char *path, bool use_mmap, struct err *e);
 void infile_close(struct infile *f);
+/* Unmap the windows not held: a handle idle for a while gives its memory back. */
+void infile_drop_maps(struct infile *f);
 
 /*
  * Make [off, off+len) of the file addressable (len at most half the window

@@ -238,7 +238,11 @@ int scanpool_window(struct scanpool *p, uint64_t start, uint64_t end, uint8_t *b
 		return filter_window(p->f, start, end, bm, e);
 	}
 	rc0 = filter_window(p->f, start, cut[1], bm, &e0);
-	return gather(p, n, rc0, &e0, e);
+	rc0 = gather(p, n, rc0, &e0, e);
+	/* Idle until the next window: their mapped pages would count in RSS meanwhile. */
+	for (i = 0; i + 1 < n; i++)
+		vmcore_drop_windows(p->h[i].s.vc);
+	return rc0;
 }
 
 /* ---- the page pass of a stream: the next window built ahead ------------ */
@@ -301,10 +305,13 @@ void scanahead_free(struct scanahead *a)
 
 static int build(struct scanahead *a, uint64_t start, uint64_t end, uint8_t *bm, struct err *e)
 {
-	if (vmcore_window_bits(a->s.vc, start, end, bm, true, e) < 0)
-		return -1;
-	return a->pool ? scanpool_window(a->pool, start, end, bm, e)
-		       : filter_window(a->s.f, start, end, bm, e);
+	int rc = vmcore_window_bits(a->s.vc, start, end, bm, true, e);
+
+	if (rc == 0)
+		rc = a->pool ? scanpool_window(a->pool, start, end, bm, e)
+			     : filter_window(a->s.f, start, end, bm, e);
+	vmcore_drop_windows(a->s.vc);	/* idle until the next window */
+	return rc;
 }
 
 static void *run_ahead(void *arg)

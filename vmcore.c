@@ -81,6 +81,11 @@ struct vmcore *vmcore_reopen(const struct vmcore *vc, struct err *e)
 	return c;
 }
 
+void vmcore_drop_windows(struct vmcore *vc)
+{
+	infile_drop_maps(&vc->file);
+}
+
 void vmcore_close(struct vmcore *vc)
 {
 	if (!vc)

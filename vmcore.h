@@ -40,6 +40,8 @@ void vmcore_close(struct vmcore *vc);
  * caches, for another thread (a handle is used by one thread at a time).
  */
 struct vmcore *vmcore_reopen(const struct vmcore *vc, struct err *e);
+/* Unmap the read windows (a handle that rests between windows of a scan). */
+void vmcore_drop_windows(struct vmcore *vc);
 
 const char *vmcore_path(const struct vmcore *vc);
 enum vmcore_kind vmcore_kind(const struct vmcore *vc);

@@ -16,9 +16,11 @@ make -s tests/bin/mkvmcore >/dev/null || exit 99
 
 # row NAME FILE...: one hash over the files given
 row() { local n=$1; shift; echo "$n $(cat "$@" | sha256sum | cut -c1-64)" >>"$got"; }
-# text FILE: the printed output without what depends on the clock, the paths
-# or the program's version (-D prints it first)
-text() { tr '\r' '\n' <"$1" | grep -v -e 'seconds$' -e '%\] ' -e '^STEP' -e '^$' -e '^makedumpfile: version ' | sed "s|$MDF|MDF|g; s|$VMCORE|VMCORE|g; s|$T|T|g"; }
+# text FILE: the printed output without what depends on the clock, the paths,
+# the program's version (-D prints it first) or how the work was spread over
+# threads (-D's page pipe and mem_map scan lines)
+text() { tr '\r' '\n' <"$1" | grep -v -e 'seconds$' -e '%\] ' -e '^STEP' -e '^$' -e '^makedumpfile: version ' \
+	-e '^page pipe: ' -e '^mem_map scan: ' | sed "s|$MDF|MDF|g; s|$VMCORE|VMCORE|g; s|$T|T|g"; }
 
 # run NAME ARGS...: makedumpfile ARGS VMCORE $T/out, hash the output and its text
 run() {

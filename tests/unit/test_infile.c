@@ -191,6 +191,11 @@ static void check_holds(const char *path)
 		p = window_page(&f, i);
 		CHECK(p && p[0] == i + 1, "held window %u still reads its bytes", i);
 	}
+	infile_drop_maps(&f);
+	CHECK(count_maps(&f, false) == 0, "dropped: no window mapped but the held ones");
+	CHECK(count_maps(&f, true) == INFILE_HELD_MAPS, "dropped: the held windows stay mapped");
+	p = window_page(&f, NUMBERED - 1);
+	CHECK(p && p[0] == NUMBERED, "after the drop a window reads its own bytes again");
 	infile_close(&f);
 	if (infile_open(&f, path, false, &e) < 0) {
 		CHECK(0, "open %s: %s", path, e.msg);
