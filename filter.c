@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* struct pages read per batch: 32 KiB with 64-byte struct pages. */
 #define BATCH_PAGES 512
@@ -74,6 +73,12 @@ static int probe_struct_pages(struct filter *f, struct err *e)
 		       vmcore_path(f->kv->vc), first.msg, f->rules.dump_level);
 }
 
+static int alloc_batch(struct filter *f, struct err *e)
+{
+	f->batch = malloc((size_t)(BATCH_PAGES + 1) * f->rules.size_page);
+	return f->batch ? 0 : err_set(e, "out of memory for struct pages");
+}
+
 struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 			  struct dump_counts *counts, struct err *e)
 {
@@ -104,11 +109,8 @@ struct filter *filter_new(struct kview *kv, struct memmap *mm, int dump_level,
 		goto fail;
 	}
 	if (f->rules.scan_memmap) {
-		f->batch = malloc((size_t)(BATCH_PAGES + 1) * f->rules.size_page);
-		if (!f->batch) {
-			err_set(e, "out of memory for struct pages");
+		if (alloc_batch(f, e) < 0)
 			goto fail;
-		}
 		if ((dump_level & ~DL_ZERO) && probe_struct_pages(f, e) < 0)
 			goto fail;
 	}
@@ -138,10 +140,7 @@ struct filter *filter_clone(const struct filter *f, struct kview *kv, struct mem
 	c->mm = mm;
 	c->rules = f->rules;
 	c->counts = counts;
-	c->batch = malloc((size_t)(BATCH_PAGES + 1) * f->rules.size_page);
-	if (!c->batch || (f->keep && !(c->keep = keep_share(f->keep, e)))) {
-		if (!c->batch)
-			err_set(e, "out of memory for struct pages");
+	if (alloc_batch(c, e) < 0 || (f->keep && !(c->keep = keep_share(f->keep, e)))) {
 		filter_free(c);
 		return NULL;
 	}
@@ -190,7 +189,6 @@ void filter_absorb(struct filter *into, struct filter *from)
 	a->bad_order += b->bad_order;
 	a->unreadable += b->unreadable;
 	a->kept_first += b->kept_first;
-	memset(b, 0, sizeof(*b));
 }
 
 void filter_free(struct filter *f)

@@ -53,7 +53,7 @@ bool filter_carries_past(const struct filter *f, uint64_t pfn);
 void filter_take_carry(struct filter *to, const struct filter *from);
 /*
  * Add from's counts to into's (from's pfns follow all of into's so far:
- * the first pfn of each warning stays the lowest) and zero from's.
+ * the first pfn of each warning stays the lowest).
  */
 void filter_absorb(struct filter *into, struct filter *from);
 

@@ -23,6 +23,7 @@ struct scan_stack {
 struct helper {
 	struct scan_stack s;
 	pthread_t th;
+	bool threaded;		/* th runs it (else it ran on the caller's thread) */
 	uint64_t start, end;
 	uint8_t *bm;		/* the chunk's first byte of the window's bitmap */
 	bool counting;
@@ -37,7 +38,7 @@ struct scanpool {
 	unsigned threads;
 	uint64_t align;		/* SCAN_CHUNK_ALIGN, or the tests' knob */
 	struct helper *h;	/* threads - 1, once opened */
-	bool opened, unusable;
+	bool unusable;		/* they could not be opened: one thread */
 	uint64_t splits, rescans;
 };
 
@@ -112,8 +113,8 @@ static bool helpers_ready(struct scanpool *p)
 	struct err e = { 0 };
 	unsigned i;
 
-	if (p->opened || p->unusable)
-		return p->opened;
+	if (p->h || p->unusable)
+		return p->h != NULL;
 	p->h = calloc(p->threads - 1, sizeof(*p->h));
 	for (i = 0; p->h && i < p->threads - 1; i++)
 		if (stack_open(&p->h[i].s, p->f, p->kv, p->mm, &e) < 0)
@@ -124,7 +125,6 @@ static bool helpers_ready(struct scanpool *p)
 		p->unusable = true;
 		return false;
 	}
-	p->opened = true;
 	return true;
 }
 
@@ -152,12 +152,18 @@ static unsigned plan_chunks(const struct scanpool *p, uint64_t start, uint64_t e
 	return n;
 }
 
+/* A chunk's scan starts with no counts and no carry. */
+static void begin_chunk(struct helper *h)
+{
+	memset(&h->s.counts, 0, sizeof(h->s.counts));
+	filter_begin_pass(h->s.f, h->counting);
+}
+
 static void *run_helper(void *arg)
 {
 	struct helper *h = arg;
 
-	memset(&h->s.counts, 0, sizeof(h->s.counts));
-	filter_begin_pass(h->s.f, h->counting);
+	begin_chunk(h);
 	h->rc = filter_window(h->s.f, h->start, h->end, h->bm, &h->e);
 	return NULL;
 }
@@ -165,8 +171,7 @@ static void *run_helper(void *arg)
 /* Chunk h again after the block that prev carries into it, as the one scan would. */
 static int rescan_after_carry(struct helper *h, const struct filter *prev, struct err *e)
 {
-	memset(&h->s.counts, 0, sizeof(h->s.counts));
-	filter_begin_pass(h->s.f, h->counting);
+	begin_chunk(h);
 	filter_take_carry(h->s.f, prev);
 	if (vmcore_window_bits(h->s.vc, h->start, h->end, h->bm, true, e) < 0)
 		return -1;
@@ -181,7 +186,8 @@ static int gather(struct scanpool *p, unsigned n, int rc0, struct err *e0, struc
 	int rc = 0;
 
 	for (i = 0; i + 1 < n; i++)
-		pthread_join(p->h[i].th, NULL);
+		if (p->h[i].threaded)
+			pthread_join(p->h[i].th, NULL);
 	if (rc0 < 0) {
 		*e = *e0;
 		return -1;
@@ -211,38 +217,31 @@ int scanpool_window(struct scanpool *p, uint64_t start, uint64_t end, uint8_t *b
 {
 	uint64_t cut[MAX_CHUNKS + 1];
 	struct err e0 = { 0 };
-	unsigned n, i, started;
-	int rc0;
+	unsigned n, i;
+	int rc;
 
 	n = plan_chunks(p, start, end, bm, cut);
 	if (n < 2 || !helpers_ready(p))
 		return filter_window(p->f, start, end, bm, e);
 	p->splits++;
-	for (started = 0; started + 1 < n; started++) {
-		struct helper *h = &p->h[started];
+	for (i = 0; i + 1 < n; i++) {
+		struct helper *h = &p->h[i];
 
-		h->start = cut[started + 1];
-		h->end = cut[started + 2];
+		h->start = cut[i + 1];
+		h->end = cut[i + 2];
 		h->bm = bm + (h->start - start) / 8;
 		h->counting = filter_counting(p->f);
-		h->rc = 0;
-		if (pthread_create(&h->th, NULL, run_helper, h) != 0)
-			break;
+		/* A thread that will not start: its chunk, on its own handles, here. */
+		h->threaded = pthread_create(&h->th, NULL, run_helper, h) == 0;
+		if (!h->threaded)
+			run_helper(h);
 	}
-	if (started + 1 < n) {	/* a thread would not start: the window on this one */
-		for (i = 0; i < started; i++)
-			pthread_join(p->h[i].th, NULL);
-		if (started && vmcore_window_bits(p->kv->vc, cut[1], end, bm + (cut[1] - start) / 8,
-						  true, e) < 0)
-			return -1;
-		return filter_window(p->f, start, end, bm, e);
-	}
-	rc0 = filter_window(p->f, start, cut[1], bm, &e0);
-	rc0 = gather(p, n, rc0, &e0, e);
+	rc = filter_window(p->f, start, cut[1], bm, &e0);
+	rc = gather(p, n, rc, &e0, e);
 	/* Idle until the next window: their mapped pages would count in RSS meanwhile. */
 	for (i = 0; i + 1 < n; i++)
 		vmcore_drop_windows(p->h[i].s.vc);
-	return rc0;
+	return rc;
 }
 
 /* ---- the page pass of a stream: the next window built ahead ------------ */
