@@ -134,16 +134,12 @@ static int rebuild_window(void *ctx, uint64_t start, uint64_t end, uint8_t *bm, 
 {
 	struct dump_run *r = ctx;
 	const struct dump_plan *p = r->plan;
-	uint64_t next_end = end;
+	uint64_t next_start, next_end = end;
 
-	if (!r->ahead_tried) {
-		r->ahead_tried = true;
-		r->ahead = scanahead_new(r->filter, &r->kn->kv, r->kn->mm, p->num_threads);
-	}
 	if (!r->ahead)
 		return build_window(r, start, end, bm, false, e);
 	if (end < r->part_end && end < p->max_mapnr)
-		next_end = p->max_mapnr - end > p->window_pfns ? end + p->window_pfns : p->max_mapnr;
+		window_at(p->window_pfns, p->max_mapnr, end, &next_start, &next_end);
 	if (scanahead_window(r->ahead, start, end, bm, next_end, e) < 0)
 		return -1;
 	return judge_window(r, start, end, bm, false, e);
@@ -158,7 +154,12 @@ int dump_open_bitmap(struct dump_run *r, enum bm2_home home, uint64_t out_off, s
 	};
 
 	r->bm2 = bm2_open(&a, e);
-	return r->bm2 ? 0 : -1;
+	if (!r->bm2)
+		return -1;
+	/* Windows rebuilt in the page pass: the store keeps a single window instead */
+	if (home == BM2_REBUILD && r->plan->max_mapnr > r->plan->window_pfns)
+		r->ahead = scanahead_new(r->filter, &r->kn->kv, r->kn->mm, r->plan->num_threads);
+	return 0;
 }
 
 /* The part of window [start, end) this output holds, as bit indexes [*a, *b) of its bitmap. */

@@ -40,7 +40,6 @@ struct dump_run {
 	struct filter *filter;
 	struct scanpool *scan;		/* the filter's windows on all threads, or NULL */
 	struct scanahead *ahead;	/* a stream's page pass: the next window built ahead */
-	bool ahead_tried;
 	struct bm2_store *bm2;		/* from dump_open_bitmap() */
 	uint8_t *wbm;			/* one window's bitmap, for every pass */
 	uint64_t wbm_start, wbm_end;	/* the window dump_is_kept() holds in wbm */
