@@ -45,7 +45,7 @@ struct pagepipe {
 	unsigned page_size;
 	bool test_zero;
 	unsigned threads;
-	bool batched;		/* more than one thread asked for: pages are copied into batches */
+	bool batched;		/* more than one thread asked for: pages go into batches */
 	pagepipe_emit_fn emit;
 	void *ctx;
 	struct pagepipe_hold hold;	/* hold.hold NULL: always copy */
@@ -142,9 +142,8 @@ static int alloc_slots(struct batch *b, unsigned n, unsigned page_size, size_t b
 	b->slots = calloc(n, sizeof(*b->slots));
 	if (!b->slots)
 		return -1;
-	for (i = 0; i < n; i++)
-		b->slots[i].held = -1;
 	for (i = 0; i < n; i++) {
+		b->slots[i].held = -1;
 		b->slots[i].own = copy ? malloc(page_size) : NULL;
 		b->slots[i].out = malloc(bound);
 		if ((copy && !b->slots[i].own) || !b->slots[i].out)
