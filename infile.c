@@ -63,6 +63,7 @@ void infile_close(struct infile *f)
 		if (f->maps[i].map)
 			munmap(f->maps[i].map, f->maps[i].len);
 	memset(f->maps, 0, sizeof(f->maps));
+	f->nheld = 0;
 	f->mapped = false;
 	free(f->buf);
 	f->buf = NULL;
@@ -138,6 +139,7 @@ static void use_map(struct infile *f, struct infile_map *m)
 {
 	m->last_use = ++f->uses;
 	f->mapped = true;
+	f->cur = (unsigned)(m - f->maps);
 	f->win_ptr = m->map;
 	f->win_off = m->off;
 	f->win_len = m->len;
@@ -206,29 +208,23 @@ static bool map_window(struct infile *f, uint64_t base, size_t span)
 	return true;
 }
 
+/* Pages are held as they are read: p lies in the current window, or in none. */
 int infile_hold(struct infile *f, const uint8_t *p)
 {
-	unsigned i, held = 0;
-	int found = -1;
+	struct infile_map *m = &f->maps[f->cur];
 
-	for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++) {
-		const struct infile_map *m = &f->maps[i];
-
-		if (m->map && m->holds)
-			held++;
-		if (m->map && p >= (const uint8_t *)m->map && p < (const uint8_t *)m->map + m->len)
-			found = (int)i;
-	}
-	if (found < 0 || (!f->maps[found].holds && held >= INFILE_HELD_MAPS))
+	if (!f->mapped || p < (const uint8_t *)m->map || p >= (const uint8_t *)m->map + m->len)
 		return -1;
-	f->maps[found].holds++;
-	return found;
+	if (!m->holds && f->nheld >= INFILE_HELD_MAPS)
+		return -1;
+	f->nheld += !m->holds++;
+	return (int)f->cur;
 }
 
 void infile_release(struct infile *f, int handle)
 {
 	if (handle >= 0 && f->maps[handle].holds)
-		f->maps[handle].holds--;
+		f->nheld -= !--f->maps[handle].holds;
 }
 
 /* Read [base, base+span) into the window buffer. */

@@ -46,8 +46,10 @@ struct infile {
 		uint64_t off, last_use;
 		unsigned holds;	/* pages of it still in use elsewhere: not replaced */
 	} maps[INFILE_MAPS + INFILE_HELD_MAPS];
+	unsigned nheld;		/* maps with holds */
 	uint64_t uses;
-	bool mapped;		/* the window is one of maps[] */
+	bool mapped;		/* the window is one of maps[], maps[cur] */
+	unsigned cur;
 	uint8_t *buf;
 	const uint8_t *win_ptr;
 	uint64_t win_off;
@@ -72,10 +74,11 @@ void infile_drop_maps(struct infile *f);
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e);
 
 /*
- * Keep the mapping that holds p (from infile_window) mapped past later
- * infile_window calls, until infile_release(handle): for pages other
- * threads read later.  Returns a handle, or -1 when p is not in a
- * mapping or too many are held (the caller copies the bytes instead).
+ * Keep the mapping that holds p (from the latest infile_window) mapped
+ * past later infile_window calls, until infile_release(handle): for pages
+ * other threads read later.  Returns a handle, or -1 when p is not in the
+ * current window's mapping or too many are held (the caller copies the
+ * bytes instead).
  */
 int infile_hold(struct infile *f, const uint8_t *p);
 void infile_release(struct infile *f, int handle);

@@ -169,6 +169,9 @@ static void check_holds(const char *path)
 	CHECK(over == 0, "never more than %u windows mapped besides the held ones", INFILE_MAPS);
 	CHECK(p0[0] == 1 && p0[PG - 1] == 1, "the held page still reads as written after %u windows",
 	      NUMBERED - 1);
+	CHECK(infile_hold(&f, p0 + 8) == -1, "a page outside the current window is not held");
+	p = window_page(&f, 0);
+	CHECK(p == p0, "the held window is found again, not mapped anew");
 	h0b = infile_hold(&f, p0 + 8);
 	CHECK(h0b == h0, "a second page of a held window holds the same mapping");
 	h[0] = h0;
