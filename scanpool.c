@@ -42,13 +42,19 @@ struct scanpool {
 	uint64_t splits, rescans;
 };
 
+/* Can f's windows be built on more threads than the caller's? */
+static bool threads_can_help(const struct filter *f, const struct memmap *mm, unsigned threads)
+{
+	return threads >= 2 && mm && filter_scans_by_pfn(f);
+}
+
 struct scanpool *scanpool_new(struct filter *f, struct kview *kv, struct memmap *mm,
 			      unsigned threads)
 {
 	const char *knob = getenv("MAKEDUMPFILE_SCAN_CHUNK_PFNS");
 	struct scanpool *p;
 
-	if (threads < 2 || !mm || !filter_scans_by_pfn(f))
+	if (!threads_can_help(f, mm, threads))
 		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -265,7 +271,7 @@ struct scanahead *scanahead_new(struct filter *f, struct kview *kv, struct memma
 	struct scanahead *a;
 	struct err e = { 0 };
 
-	if (threads < 2 || !mm || !filter_scans_by_pfn(f))
+	if (!threads_can_help(f, mm, threads))
 		return NULL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
