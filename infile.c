@@ -256,7 +256,8 @@ static int read_window(struct infile *f, uint64_t base, size_t span, struct err 
  * the handler armed: a fault comes back as "unreadable" instead of killing
  * the run.  The thread that reads through an infile touches the mapping
  * first (each thread has its handle: vmcore_reopen); a held page
- * (infile_hold) is read by others after that touch.
+ * (infile_hold) is read by others after that touch, under infile_guarded:
+ * a file cut short since then fails their read instead of killing the run.
  */
 static __thread sigjmp_buf *volatile probe_env;	/* volatile: set before the touch */
 
@@ -285,22 +286,36 @@ static void arm_sigbus(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-static bool mapped_range_readable(const struct infile *f, const uint8_t *p, size_t len)
+bool infile_guarded(void (*fn)(void *arg), void *arg)
 {
 	static pthread_once_t armed = PTHREAD_ONCE_INIT;
-	sigjmp_buf env;
-	const uint8_t *volatile vp = p;	/* live across sigsetjmp */
-	volatile size_t vlen = len;
+	sigjmp_buf env, *volatile outer = probe_env;	/* guards nest */
 
 	pthread_once(&armed, arm_sigbus);
 	if (sigsetjmp(env, 0)) {
-		probe_env = NULL;
+		probe_env = outer;
 		return false;
 	}
 	probe_env = &env;
-	touch_pages(vp, vlen, f->map_align);
-	probe_env = NULL;
+	fn(arg);
+	probe_env = outer;
 	return true;
+}
+
+struct touch { const uint8_t *p; size_t len; uint64_t page; };
+
+static void touch_range(void *arg)
+{
+	const struct touch *t = arg;
+
+	touch_pages(t->p, t->len, t->page);
+}
+
+static bool mapped_range_readable(const struct infile *f, const uint8_t *p, size_t len)
+{
+	struct touch t = { p, len, f->map_align };
+
+	return infile_guarded(touch_range, &t);
 }
 
 static const uint8_t *unreadable(struct infile *f, uint64_t off, size_t len, struct err *e)

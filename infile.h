@@ -84,6 +84,14 @@ int infile_hold(struct infile *f, const uint8_t *p);
 void infile_release(struct infile *f, int handle);
 
 /*
+ * Run fn(arg), which reads mapped pages of an input (on any thread), with
+ * their SIGBUS caught: false when one came (the file lost data it had when
+ * the pages were first read: it was cut short under us); fn is then cut
+ * short, so it must leave nothing half done that is used after.
+ */
+bool infile_guarded(void (*fn)(void *arg), void *arg);
+
+/*
  * Is [off, off+len) inside one hole of the file (never written, so all
  * zeros)?  The file system is asked once per extent (SEEK_DATA/SEEK_HOLE):
  * a sparse copy of a dump then costs no read for its zero pages.  A file

@@ -287,10 +287,16 @@ static void release_page(void *ctx, int handle)
 	vmcore_page_release(ctx, handle);
 }
 
+static int guard_reads(void *ctx, void (*fn)(void *arg), void *arg, struct err *e)
+{
+	return vmcore_read_guarded(ctx, fn, arg, e);
+}
+
 static int write_pages(struct kdump_out *w, struct err *e)
 {
 	const struct dump_plan *p = w->r->plan;
-	const struct pagepipe_hold hold = { hold_page, release_page, w->r->kn->vc };
+	const struct pagepipe_hold hold = { .hold = hold_page, .release = release_page,
+					    .guard = guard_reads, .ctx = w->r->kn->vc };
 	int rc = -1;
 
 	w->pp = pagepipe_new(p->codec, w->lay.bs, p->dump_level & DL_ZERO, p->num_threads, &hold,

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Pages per thread in one batch: enough to amortise the hand-over. */
 #define PAGES_PER_THREAD 64
@@ -13,6 +15,14 @@
 #define SLOTS_PER_GRAB 4
 /* Fewer pages to compress than this in a batch: not worth waking the workers. */
 #define MIN_PAGES_FOR_WORKERS 32
+/*
+ * A thread out of work watches this long for the next hand-over (or the
+ * last slots of a batch) before it sleeps: the other thread is usually a
+ * few pages from it, and a sleep and wake-up (dearest in a VM, where an
+ * idle CPU halts) cost more than the wait.  Only when every thread has a
+ * CPU of its own.
+ */
+#define SPIN_NS 100000
 
 struct slot {
 	uint64_t pfn;
@@ -21,6 +31,7 @@ struct slot {
 	int held;		/* the hold's handle, -1 when none */
 	long clen;		/* compressed length, 0 = store raw */
 	bool zero;
+	bool test;		/* zero not known yet: the compressing thread tests it */
 	int failed;
 	struct err err;
 };
@@ -35,9 +46,9 @@ struct slot {
 struct batch {
 	struct slot *slots;
 	unsigned used;		/* filled by the caller */
-	unsigned to_compress;	/* of those, not zero pages */
+	unsigned to_compress;	/* of those, not known to be zero pages */
 	unsigned count;		/* handed to the workers (under lock) */
-	unsigned next, done;	/* slots taken, slots finished (under lock) */
+	unsigned next, done;	/* slots taken, slots finished (under lock; done also read atomically) */
 };
 
 struct pagepipe {
@@ -49,7 +60,7 @@ struct pagepipe {
 	pagepipe_emit_fn emit;
 	void *ctx;
 	struct pagepipe_hold hold;	/* hold.hold NULL: always copy */
-	uint64_t held, copied;		/* pages to compress in batches, for -D */
+	uint64_t held, copied;		/* pages batches used in place or copied, for -D */
 
 	struct codec **codecs;	/* one per thread */
 	unsigned ncodecs;
@@ -62,16 +73,56 @@ struct pagepipe {
 	pthread_mutex_t lock;
 	pthread_cond_t go, done;
 	bool quit;
+	unsigned handovers;	/* batches handed over (under lock; also read atomically) */
+	long spin_ns;		/* SPIN_NS, or 0 when threads share CPUs */
 };
+
+struct page_job {
+	struct pagepipe *pp;
+	struct slot *s;
+	unsigned tid;
+	const uint8_t *page;	/* take_page: the caller's page */
+	bool known_zero;
+};
+
+/* The caller's page is read under its guard, when it gave one: it may fault. */
+static int guarded(struct pagepipe *pp, void (*fn)(void *), struct page_job *job, struct err *e)
+{
+	if (!pp->hold.guard) {
+		fn(job);
+		return 0;
+	}
+	return pp->hold.guard(pp->hold.ctx, fn, job, e);
+}
+
+static void compress_now(void *arg)
+{
+	struct page_job *job = arg;
+	struct pagepipe *pp = job->pp;
+	struct slot *s = job->s;
+
+	if (s->test) {
+		s->test = false;
+		s->zero = page_is_zero(s->in, pp->page_size);
+	}
+	if (s->zero || pp->codec == CODEC_NONE)
+		return;
+	s->clen = codec_compress(pp->codecs[job->tid], s->in, pp->page_size, s->out, &s->err);
+	if (s->clen < 0)
+		s->failed = 1;
+}
 
 static void compress_slot(struct pagepipe *pp, struct slot *s, unsigned tid)
 {
+	struct page_job job = { .pp = pp, .s = s, .tid = tid };
+
 	s->failed = 0;
 	s->clen = 0;
-	if (s->zero || pp->codec == CODEC_NONE)
+	if (s->zero || (pp->codec == CODEC_NONE && !s->test))
 		return;
-	s->clen = codec_compress(pp->codecs[tid], s->in, pp->page_size, s->out, &s->err);
-	if (s->clen < 0)
+	if (s->in == s->own)
+		compress_now(&job);
+	else if (guarded(pp, compress_now, &job, &s->err) < 0)
 		s->failed = 1;
 }
 
@@ -94,12 +145,38 @@ static bool work_on_busy(struct pagepipe *pp, unsigned tid)
 		for (i = from; i < to; i++)
 			compress_slot(pp, &b->slots[i], tid);
 		pthread_mutex_lock(&pp->lock);
-		b->done += to - from;
-		if (b->done == b->count)
+		if (__atomic_add_fetch(&b->done, to - from, __ATOMIC_RELEASE) == b->count)
 			pthread_cond_signal(&pp->done);
 		worked = true;
 	}
 	return worked;
+}
+
+static long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/*
+ * Called and returns with the lock held: watch *word (without the lock)
+ * for up to spin_ns while it equals was; returns when it changed.
+ */
+static void spin_while(struct pagepipe *pp, const unsigned *word, unsigned was)
+{
+	long until;
+	unsigned i;
+
+	if (!pp->spin_ns)
+		return;
+	pthread_mutex_unlock(&pp->lock);
+	until = now_ns() + pp->spin_ns;
+	for (i = 1; __atomic_load_n(word, __ATOMIC_ACQUIRE) == was; i++)
+		if (i % 64 == 0 && now_ns() > until)
+			break;
+	pthread_mutex_lock(&pp->lock);
 }
 
 struct worker_arg { struct pagepipe *pp; unsigned tid; };
@@ -112,9 +189,16 @@ static void *worker_main(void *p)
 
 	free(a);
 	pthread_mutex_lock(&pp->lock);
-	while (!pp->quit)
-		if (!work_on_busy(pp, tid))
+	while (!pp->quit) {
+		unsigned seen = pp->handovers;
+
+		if (work_on_busy(pp, tid))
+			continue;
+		spin_while(pp, &pp->handovers, seen);
+		/* Still nothing new (checked under the lock): sleep until a hand-over. */
+		if (pp->handovers == seen && !pp->quit)
 			pthread_cond_wait(&pp->go, &pp->lock);
+	}
 	pthread_mutex_unlock(&pp->lock);
 	return NULL;
 }
@@ -197,6 +281,7 @@ struct pagepipe *pagepipe_new(enum codec_id codec, unsigned page_size, bool test
 		pp->hold = *hold;
 	pp->nslots = pp->threads == 1 ? 1 : pp->threads * PAGES_PER_THREAD;
 	pp->batched = pp->threads > 1;
+	pp->spin_ns = pp->threads <= sysconf(_SC_NPROCESSORS_ONLN) ? SPIN_NS : 0;
 	pthread_mutex_init(&pp->lock, NULL);
 	pthread_cond_init(&pp->go, NULL);
 	pthread_cond_init(&pp->done, NULL);
@@ -275,8 +360,13 @@ static struct batch *finish_busy(struct pagepipe *pp)
 	b = pp->busy;
 	if (b) {
 		work_on_busy(pp, 0);
-		while (b->done < b->count)
-			pthread_cond_wait(&pp->done, &pp->lock);
+		while (b->done < b->count) {
+			unsigned done = b->done;
+
+			spin_while(pp, &b->done, done);
+			if (b->done == done)
+				pthread_cond_wait(&pp->done, &pp->lock);
+		}
 		pp->busy = NULL;
 	}
 	pthread_mutex_unlock(&pp->lock);
@@ -295,6 +385,7 @@ static void hand_over(struct pagepipe *pp, struct batch *done)
 	b->count = b->used;
 	b->next = b->done = 0;
 	pp->busy = b;
+	__atomic_add_fetch(&pp->handovers, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&pp->go);
 	pthread_mutex_unlock(&pp->lock);
 	pp->filling = done ? done : b == &pp->batches[0] ? &pp->batches[1] : &pp->batches[0];
@@ -323,32 +414,58 @@ static int turn(struct pagepipe *pp, struct err *e)
 	return emit_batch(pp, b, e);
 }
 
+/*
+ * The caller's page into slot s: tested for zeros and compressed (one
+ * thread), or for batches held in place (the compressing thread tests it
+ * for zeros, so the page is read once, on that thread) or tested here and
+ * copied when not zero.
+ */
+static void take_page(void *arg)
+{
+	struct page_job *job = arg;
+	struct pagepipe *pp = job->pp;
+	struct slot *s = job->s;
+
+	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
+	s->zero = pp->test_zero && job->known_zero;
+	s->test = pp->test_zero && !s->zero;
+	if (!pp->batched) {
+		s->in = job->page;	/* compressed at once: no copy */
+		s->failed = 0;
+		s->clen = 0;
+		compress_now(job);
+		return;
+	}
+	s->in = s->own;
+	if (s->zero)
+		return;
+	s->held = pp->hold.hold ? pp->hold.hold(pp->hold.ctx, job->page) : -1;
+	if (s->held >= 0) {
+		s->in = job->page;
+		pp->held++;
+	} else {
+		s->test = false;
+		s->zero = pp->test_zero && page_is_zero(job->page, pp->page_size);
+		if (s->zero)
+			return;
+		memcpy(s->own, job->page, pp->page_size);
+		pp->copied++;
+	}
+	pp->filling->to_compress++;
+}
+
 int pagepipe_push(struct pagepipe *pp, uint64_t pfn, const uint8_t *page, bool known_zero,
 		  struct err *e)
 {
 	struct batch *b = pp->filling;
 	struct slot *s = &b->slots[b->used++];
+	struct page_job job = { .pp = pp, .s = s, .page = page, .known_zero = known_zero };
 
 	s->pfn = pfn;
-	/* Zero pages (most of a large dump's kept pages) need no copy and no worker. */
-	s->zero = pp->test_zero && (known_zero || page_is_zero(page, pp->page_size));
-	if (!pp->batched) {
-		s->in = page;	/* compressed at once: no copy */
-		compress_slot(pp, s, 0);
+	if (guarded(pp, take_page, &job, e) < 0)
+		return -1;
+	if (!pp->batched)
 		return emit_batch(pp, b, e);
-	}
-	s->in = s->own;
-	if (!s->zero) {
-		s->held = pp->hold.hold ? pp->hold.hold(pp->hold.ctx, page) : -1;
-		if (s->held >= 0) {
-			s->in = page;
-			pp->held++;
-		} else {
-			memcpy(s->own, page, pp->page_size);
-			pp->copied++;
-		}
-		b->to_compress++;
-	}
 	if (b->used < pp->nslots)
 		return 0;
 	return turn(pp, e);
@@ -373,7 +490,7 @@ void pagepipe_free(struct pagepipe *pp)
 	if (!pp)
 		return;
 	if (pp->batched)
-		log_debug("page pipe: %llu page(s) compressed in place, %llu copied\n",
+		log_debug("page pipe: %llu page(s) used in place, %llu copied\n",
 			  (unsigned long long)pp->held, (unsigned long long)pp->copied);
 	if (pp->workers) {
 		pthread_mutex_lock(&pp->lock);

@@ -3,9 +3,9 @@
  *
  * With one thread each page is tested for zeros and compressed as it
  * arrives.  With more, pages go (held in place, or copied) into one of
- * two batches: the worker threads compress one while the caller fills
- * the other and emits the one before; results leave in pfn order, so the
- * output is the same bytes whatever the thread count.
+ * two batches: the worker threads test and compress one while the caller
+ * fills the other and emits the one before; results leave in pfn order,
+ * so the output is the same bytes whatever the thread count.
  */
 #ifndef MDF_PAGEPIPE_H
 #define MDF_PAGEPIPE_H
@@ -28,13 +28,17 @@ struct stored_page {
 typedef int (*pagepipe_emit_fn)(void *ctx, const struct stored_page *sp, struct err *e);
 
 /*
- * Optional, for batches: hold(ctx, page) >= 0 when the caller's page stays
- * valid until release(ctx, that handle), so the batch uses it in place
- * instead of a copy; -1 when it does not.
+ * How the caller's pages are used (all optional).  For batches:
+ * hold(ctx, page) >= 0 when the caller's page stays valid until
+ * release(ctx, that handle), so the batch uses it in place instead of a
+ * copy; -1 when it does not.  guard(ctx, fn, arg, e) runs fn(arg), which
+ * reads the caller's pages, and fails (-1, e set) when they fault (the
+ * input file was cut short after the caller read them).
  */
 struct pagepipe_hold {
 	int (*hold)(void *ctx, const uint8_t *page);
 	void (*release)(void *ctx, int handle);
+	int (*guard)(void *ctx, void (*fn)(void *arg), void *arg, struct err *e);
 	void *ctx;
 };
 

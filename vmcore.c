@@ -183,6 +183,15 @@ void vmcore_page_release(struct vmcore *vc, int handle)
 		vc->ops->page_release(vc->fmt, handle);
 }
 
+int vmcore_read_guarded(const struct vmcore *vc, void (*fn)(void *arg), void *arg,
+			struct err *e)
+{
+	if (infile_guarded(fn, arg))
+		return 0;
+	return err_set(e, "%s: pages read before cannot be read any more (was the file cut short?)",
+		       vc->file.path);
+}
+
 bool vmcore_page_is_zero(const struct vmcore *vc, const uint8_t *page)
 {
 	return vmcore_page_known_zero(vc, page) || page_is_zero(page, vc->page_size);

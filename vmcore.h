@@ -114,6 +114,13 @@ bool vmcore_page_known_zero(const struct vmcore *vc, const uint8_t *page);
  */
 int vmcore_page_hold(struct vmcore *vc, const uint8_t *page);
 void vmcore_page_release(struct vmcore *vc, int handle);
+/*
+ * Run fn(arg), which reads pages vmcore_page gave out (held or not, on any
+ * thread): -1 with the error set when their data went away since they
+ * were first read (the input file was cut short under us; fn cut short).
+ */
+int vmcore_read_guarded(const struct vmcore *vc, void (*fn)(void *arg), void *arg,
+			struct err *e);
 /* Any physical range (may cross segments and holes; holes are an error). */
 int vmcore_read_phys(struct vmcore *vc, uint64_t paddr, void *buf, size_t len,
 		     struct err *e);

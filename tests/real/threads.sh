@@ -20,8 +20,8 @@ done
 "$MDF" -D --num-threads 4 -l -d 31 "$VMCORE" "$T/held" >"$T/held.log" 2>&1 &&
 "$MDF" -D --non-mmap --num-threads 4 -l -d 31 "$VMCORE" "$T/copied" >"$T/copied.log" 2>&1 ||
 	fail "-l runs, mmap and not"
-check "-l, 4 threads: pages compressed in place" grep -Eq "page pipe: [1-9][0-9]* page.s. compressed in place" "$T/held.log"
-check "-l, 4 threads, --non-mmap: pages copied" grep -Eq "page pipe: 0 page.s. compressed in place, [1-9]" "$T/copied.log"
+check "-l, 4 threads: pages used in place" grep -Eq "page pipe: [1-9][0-9]* page.s. used in place" "$T/held.log"
+check "-l, 4 threads, --non-mmap: pages copied" grep -Eq "page pipe: 0 page.s. used in place, [1-9]" "$T/copied.log"
 check "-l: in place, 4 threads, identical to 1 thread" cmp "$T/one" "$T/held"
 check "-l: copied, 4 threads, identical to 1 thread" cmp "$T/one" "$T/copied"
 "$MDF" --num-threads 1 -E -d 31 "$VMCORE" "$T/e1" >/dev/null 2>&1 &&
