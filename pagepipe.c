@@ -61,6 +61,12 @@ struct pagepipe {
 	void *ctx;
 	struct pagepipe_hold hold;	/* hold.hold NULL: always copy */
 	uint64_t held, copied;		/* pages batches used in place or copied, for -D */
+	/*
+	 * The last batch emitted was mostly zero pages: the caller tests the
+	 * next ones itself, so that such batches stay off the workers (a
+	 * hand-over per batch of zeros costs more than the tests it shares).
+	 */
+	bool zeros_mostly;
 
 	struct codec **codecs;	/* one per thread */
 	unsigned ncodecs;
@@ -324,7 +330,7 @@ static void release_slots(struct pagepipe *pp, struct batch *b, unsigned n)
 /* Hand each finished slot of b to emit, in order; the held pages are let go. */
 static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 {
-	unsigned i, n = b->used;
+	unsigned i, n = b->used, zeros = 0;
 	int rc = 0;
 
 	b->used = 0;
@@ -332,6 +338,7 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 		struct slot *s = &b->slots[i];
 		struct stored_page sp = { .pfn = s->pfn, .zero = s->zero };
 
+		zeros += s->zero;
 		if (s->failed) {
 			*e = s->err;
 			rc = -1;
@@ -347,6 +354,7 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 		}
 		rc = pp->emit(pp->ctx, &sp, e);
 	}
+	pp->zeros_mostly = 2 * zeros > n;
 	release_slots(pp, b, n);
 	return rc < 0 ? -1 : 0;
 }
@@ -417,8 +425,8 @@ static int turn(struct pagepipe *pp, struct err *e)
 /*
  * The caller's page into slot s: tested for zeros and compressed (one
  * thread), or for batches held in place (the compressing thread tests it
- * for zeros, so the page is read once, on that thread) or tested here and
- * copied when not zero.
+ * for zeros, so the page is read once, on that thread, unless zeros_mostly)
+ * or tested here and copied when not zero.
  */
 static void take_page(void *arg)
 {
@@ -437,6 +445,10 @@ static void take_page(void *arg)
 		return;
 	}
 	s->in = s->own;
+	if (s->test && pp->zeros_mostly) {
+		s->test = false;
+		s->zero = page_is_zero(job->page, pp->page_size);
+	}
 	if (s->zero)
 		return;
 	s->held = pp->hold.hold ? pp->hold.hold(pp->hold.ctx, job->page) : -1;
