@@ -172,7 +172,7 @@ void sink_reserve(struct sink *s, uint64_t off, uint64_t len)
 }
 
 /* Start writing back every WRITEBACK_BYTES: the final fsync then waits for little. */
-#define WRITEBACK_BYTES (8u << 20)
+#define WRITEBACK_BYTES (1u << 20)
 
 /*
  * The disk writes while the pages are still being compressed, and the
