@@ -21,13 +21,11 @@ struct names {
 	size_t len, pos;
 };
 
-/* Have at least need bytes from pos on in buf. */
+/* Have at least need bytes from pos on in buf (names_have's slow path). */
 static int names_fill(struct names *nm, size_t need, struct err *e)
 {
 	uint64_t ps = nm->kv->page_size;
 
-	if (nm->len - nm->pos >= need)
-		return 0;
 	memmove(nm->buf, nm->buf + nm->pos, nm->len - nm->pos);
 	nm->len -= nm->pos;
 	nm->pos = 0;
@@ -48,10 +46,33 @@ static int names_fill(struct names *nm, size_t need, struct err *e)
 	return 0;
 }
 
+/* Nearly always there: a name is a few bytes of a 64 KiB chunk. */
+static inline int names_have(struct names *nm, size_t need, struct err *e)
+{
+	return nm->len - nm->pos >= need ? 0 : names_fill(nm, need, e);
+}
+
 struct table {
 	char *tokens;		/* kallsyms_token_table */
 	uint16_t index[256];	/* kallsyms_token_index */
+	/* Each token's first (up to 8) letters packed, and how many: a name's prefix without decoding it */
+	uint64_t head[256];
+	uint8_t head_len[256];
 };
+
+static void pack_heads(struct table *t)
+{
+	unsigned b, i;
+
+	for (b = 0; b < 256; b++) {
+		const char *tok = t->tokens + t->index[b];
+
+		t->head[b] = 0;
+		for (i = 0; i < 8 && tok[i]; i++)
+			t->head[b] |= (uint64_t)(uint8_t)tok[i] << (8 * i);
+		t->head_len[b] = (uint8_t)i;
+	}
+}
 
 static int read_tokens(struct kview *kv, struct table *t, struct err *e)
 {
@@ -74,20 +95,21 @@ static int read_tokens(struct kview *kv, struct table *t, struct err *e)
 	if (kview_read_virt(kv, kf_addr(k, KF_SYM_kallsyms_token_table), t->tokens, max + 256, e) < 0)
 		return -1;
 	t->tokens[max + 256] = '\0';
+	pack_heads(t);
 	return 0;
 }
 
-/* What the wanted names begin with: their first PREFIX_LEN letters. */
+/*
+ * What the wanted names begin with: their first PREFIX_LEN letters, packed.
+ * A table of bits, one per hash of such a prefix, turns away nearly every
+ * other name from its first tokens alone, undecoded.
+ */
 #define PREFIX_LEN 4
+#define FILTER_BITS 12
 struct wanted {
-	uint32_t *prefix;	/* the letters packed, one per wanted name */
+	uint32_t *prefix;	/* one per wanted name */
 	size_t n;
-	uint64_t bloom;		/* a bit per prefix: most others miss them all */
-	/*
-	 * Per token: may a name that starts with it be a wanted one?  Most
-	 * names are told apart by their first token alone, unread further.
-	 */
-	bool first_ok[256];
+	uint64_t filter[(1u << FILTER_BITS) / 64];
 };
 
 static uint32_t pack_prefix(const char *s)
@@ -100,36 +122,26 @@ static uint32_t pack_prefix(const char *s)
 	return v;
 }
 
-/*
- * A first token is its name's type letter and what follows; it may start
- * a wanted name when that follows is the start of one (or is empty).
- */
-static void filter_first_tokens(struct wanted *w, const struct table *t, const char *const *names)
+static unsigned filter_slot(uint32_t prefix)
+{
+	return (uint32_t)(prefix * 0x9e3779b1u) >> (32 - FILTER_BITS);
+}
+
+static void want(struct wanted *w, size_t j, const char *name)
 {
 	unsigned b;
-	size_t j;
 
-	for (b = 0; b < 256; b++) {
-		const char *tok = t->tokens + t->index[b];
-		size_t len = tok[0] ? strlen(tok + 1) : 0;
-
-		w->first_ok[b] = !len;
-		for (j = 0; j < w->n && !w->first_ok[b]; j++)
-			w->first_ok[b] = !strncmp(names[j], tok + 1, len);
-	}
+	w->prefix[j] = pack_prefix(name);
+	b = filter_slot(w->prefix[j]);
+	w->filter[b / 64] |= UINT64_C(1) << (b % 64);
 }
 
-static uint64_t bloom_bit(uint32_t prefix)
+static bool prefix_wanted(const struct wanted *w, uint32_t v)
 {
-	return UINT64_C(1) << ((uint32_t)(prefix * 0x9e3779b1u) >> 26);
-}
-
-static bool prefix_wanted(const struct wanted *w, const char *s)
-{
-	uint32_t v = pack_prefix(s);
+	unsigned b = filter_slot(v);
 	size_t j;
 
-	if (!(w->bloom & bloom_bit(v)))
+	if (!(w->filter[b / 64] & (UINT64_C(1) << (b % 64))))
 		return false;
 	for (j = 0; j < w->n; j++)
 		if (w->prefix[j] == v)
@@ -138,10 +150,26 @@ static bool prefix_wanted(const struct wanted *w, const char *s)
 }
 
 /*
+ * The first PREFIX_LEN letters after the type letter of the name whose
+ * len tokens are at p, from the tokens' packed heads: a token's letters
+ * past its 8th are never needed, since the prefix ends before them.
+ */
+static uint32_t name_prefix(const struct table *t, const uint8_t *p, unsigned len)
+{
+	uint64_t v = 0;
+	unsigned i, n = 0;
+
+	for (i = 0; i < len && n < 1 + PREFIX_LEN; i++) {
+		v |= t->head[p[i]] << (8 * n);
+		n += t->head_len[p[i]];
+	}
+	return (uint32_t)(v >> 8);
+}
+
+/*
  * Decode one name (its type letter first) into out; returns its length or
  * -1.  A name that does not begin as a wanted one does is stepped over
- * once its first token or letters tell (out is then "", or "" past the
- * type).
+ * undecoded (out is then "").
  */
 static int decode_name(struct names *nm, const struct table *t, const struct wanted *w, char *out,
 		       struct err *e)
@@ -149,22 +177,22 @@ static int decode_name(struct names *nm, const struct table *t, const struct wan
 	const uint8_t *p;
 	unsigned len, i, n = 0;
 
-	if (names_fill(nm, 1, e) < 0)
+	if (names_have(nm, 1, e) < 0)
 		return -1;
 	len = nm->buf[nm->pos];
 	if (len & 0x80) {	/* 6.1+: a long name's length takes two bytes */
-		if (names_fill(nm, 2, e) < 0)
+		if (names_have(nm, 2, e) < 0)
 			return -1;
 		len = (len & 0x7f) | (unsigned)nm->buf[nm->pos + 1] << 7;
 		nm->pos++;
 	}
 	nm->pos++;
-	if (names_fill(nm, len, e) < 0)
+	if (names_have(nm, len, e) < 0)
 		return -1;
 	p = nm->buf + nm->pos;
 	nm->pos += len;
 	out[0] = '\0';
-	if (!len || !w->first_ok[p[0]])
+	if (!len || !prefix_wanted(w, name_prefix(t, p, len)))
 		return 0;
 	for (i = 0; i < len; i++) {
 		const char *tok;
@@ -172,12 +200,8 @@ static int decode_name(struct names *nm, const struct table *t, const struct wan
 		for (tok = t->tokens + t->index[p[i]]; *tok; tok++)
 			if (n < NAME_MAX_LEN - 1)
 				out[n++] = *tok;
-		out[n] = '\0';
-		if (n > PREFIX_LEN && !prefix_wanted(w, out + 1)) {
-			out[1] = '\0';
-			return 1;
-		}
 	}
+	out[n] = '\0';
 	return (int)n;
 }
 
@@ -249,15 +273,12 @@ int kallsyms_lookup(struct kview *kv, const char *const *names, size_t n, uint64
 		err_set(e, "out of memory");
 		goto out;
 	}
-	for (j = 0; j < n; j++) {
-		w.prefix[j] = pack_prefix(names[j]);
-		w.bloom |= bloom_bit(w.prefix[j]);
-	}
-	filter_first_tokens(&w, &t, names);
+	for (j = 0; j < n; j++)
+		want(&w, j, names[j]);
 	for (i = 0; i < nsyms && left; i++) {
 		if (decode_name(nm, &t, &w, name, e) < 0)
 			goto out;
-		if (!name[0] || !name[1])	/* stepped over: most names */
+		if (!name[0])	/* stepped over: most names */
 			continue;
 		for (j = 0; j < n; j++)
 			if (!found[j] && !strcmp(name + 1, names[j])) {
