@@ -25,6 +25,37 @@ static inline void bm_clear(uint8_t *bm, uint64_t i)
 	bm[i >> 3] &= (uint8_t)~(1u << (i & 7));
 }
 
+/*
+ * Set bits in 64 bits, without the CPU's popcount instruction (not in the
+ * x86-64 baseline): a call per byte to the compiler's helper cost more
+ * than the scan of the struct pages behind a large machine's bitmap.
+ */
+static inline unsigned bm_popcount64(uint64_t v)
+{
+	v -= (v >> 1) & UINT64_C(0x5555555555555555);
+	v = (v & UINT64_C(0x3333333333333333)) + ((v >> 2) & UINT64_C(0x3333333333333333));
+	v = (v + (v >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (unsigned)((v * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* Set bits in the n bytes at p. */
+static inline uint64_t bm_count_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t c = 0, w = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		c += bm_popcount64(w);
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		c += bm_popcount64(w);
+	}
+	return c;
+}
+
 /* Set bits [from, to). */
 static inline void bm_set_range(uint8_t *bm, uint64_t from, uint64_t to)
 {
@@ -47,10 +78,12 @@ static inline uint64_t bm_clear_range(uint8_t *bm, uint64_t from, uint64_t to)
 		n += bm_test(bm, from);
 		bm_clear(bm, from++);
 	}
-	while (to - from >= 8) {
-		n += (uint64_t)__builtin_popcount(bm[from >> 3]);
-		bm[from >> 3] = 0;
-		from += 8;
+	if (to - from >= 8) {
+		size_t bytes = (size_t)((to - from) >> 3);
+
+		n += bm_count_bytes(bm + (from >> 3), bytes);
+		memset(bm + (from >> 3), 0, bytes);
+		from += (uint64_t)bytes << 3;
 	}
 	while (from < to) {
 		n += bm_test(bm, from);
@@ -62,11 +95,9 @@ static inline uint64_t bm_clear_range(uint8_t *bm, uint64_t from, uint64_t to)
 /* Number of set bits in the first nbits. */
 static inline uint64_t bm_count(const uint8_t *bm, uint64_t nbits)
 {
-	uint64_t n = 0, i;
+	uint64_t n = bm_count_bytes(bm, (size_t)(nbits >> 3)), i;
 
-	for (i = 0; i + 8 <= nbits; i += 8)
-		n += (uint64_t)__builtin_popcount(bm[i >> 3]);
-	for (; i < nbits; i++)
+	for (i = nbits & ~(uint64_t)7; i < nbits; i++)
 		n += bm_test(bm, i);
 	return n;
 }

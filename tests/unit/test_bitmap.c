@@ -319,6 +319,26 @@ static void sweep(enum op op, const char *opname, int p)
 	passed++;
 }
 
+/* bm_count of the first n bits, for every n, against the model's count of [0, n). */
+static void sweep_count(int p)
+{
+	uint8_t b[SWEEP_BITS / 8 + GUARD];
+	uint64_t n, r, m;
+
+	for (n = 0; n <= SWEEP_BITS; n++) {
+		pattern(b, sizeof(b), p);
+		r = bm_count(b, n);
+		m = model(COUNT_RANGE, b, 0, n);
+		if (r != m) {
+			printf("FAIL bm_count of %" PRIu64 " bits over pattern %d: %" PRIu64
+			       ", model %" PRIu64 "\n", n, p, r, m);
+			failed++;
+			return;
+		}
+	}
+	passed++;
+}
+
 int main(void)
 {
 	static const struct { enum op op; const char *name; } swept[] = {
@@ -334,6 +354,8 @@ int main(void)
 	for (i = 0; i < sizeof(swept) / sizeof(swept[0]); i++)
 		for (p = 0; p < 5; p++)
 			sweep(swept[i].op, swept[i].name, p);
+	for (p = 0; p < 5; p++)
+		sweep_count(p);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
