@@ -142,10 +142,11 @@ static bool work_on_busy(struct pagepipe *pp, unsigned tid)
 	bool worked = false;
 
 	while (b && b->next < b->count) {
-		unsigned from = b->next, to = from + SLOTS_PER_GRAB, i;
+		unsigned from = b->next, left = b->count - from, i, to;
+		/* Near the end a page at a time, so that the threads finish together */
+		unsigned grab = left < 2 * SLOTS_PER_GRAB * pp->threads ? 1 : SLOTS_PER_GRAB;
 
-		if (to > b->count)
-			to = b->count;
+		to = from + (grab < left ? grab : left);
 		b->next = to;
 		pthread_mutex_unlock(&pp->lock);
 		for (i = from; i < to; i++)
