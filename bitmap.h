@@ -92,16 +92,6 @@ static inline uint64_t bm_clear_range(uint8_t *bm, uint64_t from, uint64_t to)
 	return n;
 }
 
-/* Number of set bits in the first nbits. */
-static inline uint64_t bm_count(const uint8_t *bm, uint64_t nbits)
-{
-	uint64_t n = bm_count_bytes(bm, (size_t)(nbits >> 3)), i;
-
-	for (i = nbits & ~(uint64_t)7; i < nbits; i++)
-		n += bm_test(bm, i);
-	return n;
-}
-
 /* Number of set bits in [from, to). */
 static inline uint64_t bm_count_range(const uint8_t *bm, uint64_t from, uint64_t to)
 {
@@ -110,12 +100,18 @@ static inline uint64_t bm_count_range(const uint8_t *bm, uint64_t from, uint64_t
 	while (from < to && (from & 7))
 		n += bm_test(bm, from++);
 	if (from < to) {
-		n += bm_count(bm + (from >> 3), (to - from) & ~(uint64_t)7);
+		n += bm_count_bytes(bm + (from >> 3), (size_t)((to - from) >> 3));
 		from += (to - from) & ~(uint64_t)7;
 	}
 	while (from < to)
 		n += bm_test(bm, from++);
 	return n;
+}
+
+/* Number of set bits in the first nbits. */
+static inline uint64_t bm_count(const uint8_t *bm, uint64_t nbits)
+{
+	return bm_count_range(bm, 0, nbits);
 }
 
 /* First set bit at or after i (below limit), or limit. */
