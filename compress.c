@@ -7,8 +7,8 @@
  * under half of zlib's CPU per page for output 2% larger.  The bytes differ
  * from zlib's; the pages read back are the same.  ISA-L's igzip is faster
  * still but its output is not a function of the page alone (it varies with
- * earlier calls and with memory around the buffers), and the dump must be
- * the same bytes whatever the thread count (tests/bench/RESULTS.md).
+ * the addresses of its buffers), and the dump must be the same bytes
+ * whatever the thread count (tests/bench/RESULTS.md).
  */
 #include "compress.h"
 
