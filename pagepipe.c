@@ -92,7 +92,7 @@ struct page_job {
 };
 
 /* The caller's page is read under its guard, when it gave one: it may fault. */
-static int guarded(struct pagepipe *pp, void (*fn)(void *), struct page_job *job, struct err *e)
+static int guarded(struct pagepipe *pp, void (*fn)(void *), void *job, struct err *e)
 {
 	if (!pp->hold.guard) {
 		fn(job);
@@ -328,6 +328,33 @@ static void release_slots(struct pagepipe *pp, struct batch *b, unsigned n)
 		}
 }
 
+struct emit_job {
+	struct pagepipe *pp;
+	const struct stored_page *sp;
+	struct err *e;
+	int rc;
+};
+
+static void emit_now(void *arg)
+{
+	struct emit_job *job = arg;
+
+	job->rc = job->pp->emit(job->pp->ctx, job->sp, job->e);
+}
+
+/*
+ * A page stored raw from where the caller held it is read by emit: under
+ * the guard, since the file may have been cut short since it was compressed.
+ */
+static int emit_in_place(struct pagepipe *pp, const struct stored_page *sp, struct err *e)
+{
+	struct emit_job job = { .pp = pp, .sp = sp, .e = e, .rc = -1 };
+
+	if (guarded(pp, emit_now, &job, e) < 0)
+		return -1;
+	return job.rc;
+}
+
 /* Hand each finished slot of b to emit, in order; the held pages are let go. */
 static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 {
@@ -353,7 +380,10 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 			sp.data = s->in;
 			sp.size = pp->page_size;
 		}
-		rc = pp->emit(pp->ctx, &sp, e);
+		if (!s->zero && s->clen <= 0 && s->in != s->own)
+			rc = emit_in_place(pp, &sp, e);
+		else
+			rc = pp->emit(pp->ctx, &sp, e);
 	}
 	pp->zeros_mostly = 2 * zeros > n;
 	release_slots(pp, b, n);

@@ -8,7 +8,8 @@
  * Pages are read from a mapped file (infile.h) as the dump reads its
  * input.  When that file is cut short after the pages were read, the
  * pipe's reads of them (the caller's zero test, a worker's compression
- * of a held page) fail with one error naming the file, not a SIGBUS.
+ * of a held page, the emit of a held page stored raw) fail with one error
+ * naming the file, not a SIGBUS.
  * Prints "N passed, N failed"; exits 1 when a check fails.
  */
 #include <stdio.h>
@@ -150,6 +151,13 @@ static int cut_short(struct infile *f)
 	return rc;
 }
 
+/* Cut short once the workers have had time to compress the busy batch. */
+static int cut_short_later(struct infile *f)
+{
+	usleep(100 * 1000);
+	return cut_short(f);
+}
+
 /*
  * Pages read from a mapping, then the file cut to nothing: the pipe's own
  * reads of them must fail, with the file's name, and not kill the run.
@@ -159,9 +167,17 @@ static int cut_short(struct infile *f)
 static void check_cut_short(void)
 {
 	char path[sizeof(CUT_TEMPLATE)];
-	static const struct { unsigned threads; bool hold; const char *what; } runs[] = {
-		{ 2, true, "a held page compressed by a batch" },
-		{ 3, true, "held pages compressed by two workers" },
+	static const struct {
+		unsigned threads, pages;
+		bool hold;
+		int (*cut)(struct infile *);
+		const char *what;
+	} runs[] = {
+		/* 100 pages: under one batch, so nothing is compressed before the cut. */
+		{ 2, 100, true, cut_short, "a held page compressed by a batch" },
+		{ 3, 100, true, cut_short, "held pages compressed by two workers" },
+		/* All the pages: the busy batch compressed before the cut, its noise stored raw. */
+		{ 2, NPAGES, true, cut_short_later, "a held page stored raw, emitted after the cut" },
 	};
 	struct infile f;
 	struct seen s;
@@ -176,8 +192,7 @@ static void check_cut_short(void)
 			return;
 		}
 		e = (struct err){ 0 };
-		/* 100 pages: under one batch, so nothing is compressed before the cut. */
-		CHECK(run_pipe(&f, runs[i].threads, runs[i].hold, &s, 100, cut_short, &e) < 0 &&
+		CHECK(run_pipe(&f, runs[i].threads, runs[i].hold, &s, runs[i].pages, runs[i].cut, &e) < 0 &&
 		      strstr(e.msg, path) && strstr(e.msg, "cannot be read"),
 		      "%s after the file was cut short: fails naming it (got '%s')", runs[i].what, e.msg);
 		infile_close(&f);
