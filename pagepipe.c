@@ -330,46 +330,27 @@ static void release_slots(struct pagepipe *pp, struct batch *b, unsigned n)
 
 struct emit_job {
 	struct pagepipe *pp;
-	const struct stored_page *sp;
+	struct batch *b;
+	unsigned n, zeros;
 	struct err *e;
 	int rc;
 };
 
-static void emit_now(void *arg)
+/* Hand slots [0, n) of the batch to emit, in order, until one fails. */
+static void emit_slots(void *arg)
 {
 	struct emit_job *job = arg;
+	struct pagepipe *pp = job->pp;
+	unsigned i;
 
-	job->rc = job->pp->emit(job->pp->ctx, job->sp, job->e);
-}
-
-/*
- * A page stored raw from where the caller held it is read by emit: under
- * the guard, since the file may have been cut short since it was compressed.
- */
-static int emit_in_place(struct pagepipe *pp, const struct stored_page *sp, struct err *e)
-{
-	struct emit_job job = { .pp = pp, .sp = sp, .e = e, .rc = -1 };
-
-	if (guarded(pp, emit_now, &job, e) < 0)
-		return -1;
-	return job.rc;
-}
-
-/* Hand each finished slot of b to emit, in order; the held pages are let go. */
-static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
-{
-	unsigned i, n = b->used, zeros = 0;
-	int rc = 0;
-
-	b->used = 0;
-	for (i = 0; i < n && !rc; i++) {
-		struct slot *s = &b->slots[i];
+	for (i = 0; i < job->n && !job->rc; i++) {
+		struct slot *s = &job->b->slots[i];
 		struct stored_page sp = { .pfn = s->pfn, .zero = s->zero };
 
-		zeros += s->zero;
+		job->zeros += s->zero;
 		if (s->failed) {
-			*e = s->err;
-			rc = -1;
+			*job->e = s->err;
+			job->rc = -1;
 			break;
 		}
 		if (s->clen > 0) {
@@ -380,13 +361,24 @@ static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
 			sp.data = s->in;
 			sp.size = pp->page_size;
 		}
-		if (!s->zero && s->clen <= 0 && s->in != s->own)
-			rc = emit_in_place(pp, &sp, e);
-		else
-			rc = pp->emit(pp->ctx, &sp, e);
+		job->rc = pp->emit(pp->ctx, &sp, job->e);
 	}
-	pp->zeros_mostly = 2 * zeros > n;
-	release_slots(pp, b, n);
+}
+
+/*
+ * Emit b's slots and let its held pages go.  Under the input's guard: a
+ * page stored raw is read where the caller held it, and the file may have
+ * been cut short since it was compressed.
+ */
+static int emit_batch(struct pagepipe *pp, struct batch *b, struct err *e)
+{
+	struct emit_job job = { .pp = pp, .b = b, .n = b->used, .e = e };
+	int rc;
+
+	b->used = 0;
+	rc = guarded(pp, emit_slots, &job, e) < 0 ? -1 : job.rc;
+	pp->zeros_mostly = 2 * job.zeros > job.n;
+	release_slots(pp, b, job.n);
 	return rc < 0 ? -1 : 0;
 }
 
