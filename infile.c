@@ -67,6 +67,8 @@ void infile_close(struct infile *f)
 	f->mapped = false;
 	free(f->buf);
 	f->buf = NULL;
+	free(f->block);
+	f->block = NULL;
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
@@ -366,4 +368,58 @@ const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct 
 	if (errno != EIO || read_window(f, off, len, e) < 0)
 		return errno == EIO ? unreadable(f, off, len, e) : NULL;
 	return in_window(f, off, len, e);
+}
+
+/* Does a window (the current one, or a mapping) hold [off, off+len)? It becomes the window. */
+static bool window_holds(struct infile *f, uint64_t off, size_t len)
+{
+	if (f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len)
+		return true;
+	return f->use_mmap && find_map(f, off, len);
+}
+
+/* The bytes alone, when their block could not be read: a bad sector costs only them. */
+static int read_alone(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e)
+{
+	if (pread_full(f->fd, buf, len, off) == 0)
+		return 0;
+	if (errno == EIO)
+		unreadable(f, off, len, e);
+	else
+		err_errno(e, errno, "%s: read at offset 0x%llx", f->path, (unsigned long long)off);
+	return -1;
+}
+
+/* A small read by pread: from the block that holds it, read now unless it is the last one. */
+static int copy_small(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e)
+{
+	uint64_t base = off & ~(uint64_t)(INFILE_BLOCK - 1);
+	size_t span = f->size - base < INFILE_BLOCK ? (size_t)(f->size - base) : INFILE_BLOCK;
+
+	if (off + len > base + span)	/* straddles two blocks */
+		return read_alone(f, off, buf, len, e);
+	if (!f->block_len || base != f->block_off) {
+		if (!f->block && !(f->block = malloc(INFILE_BLOCK)))
+			return err_set(e, "%s: out of memory for a read", f->path);
+		f->block_len = 0;
+		if (pread_full(f->fd, f->block, span, base) < 0)
+			return read_alone(f, off, buf, len, e);
+		f->block_off = base;
+		f->block_len = span;
+	}
+	memcpy(buf, f->block + (off - base), len);
+	return 0;
+}
+
+int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e)
+{
+	const uint8_t *p;
+
+	if (len <= INFILE_SMALL_READ && off <= f->size && len <= f->size - off && !window_holds(f, off, len))
+		return copy_small(f, off, buf, len, e);
+	p = infile_window(f, off, len, e);
+	if (!p)
+		return -1;
+	memcpy(buf, p, len);
+	return 0;
 }

@@ -27,6 +27,16 @@
  * that spans more copies the rest (each mapped page read counts in RSS).
  */
 #define INFILE_HELD_MAPS 2
+/*
+ * A copying read of at most this many bytes that no window holds is read
+ * with pread (its block of INFILE_BLOCK bytes, kept for the next such
+ * read): the page-table entries of a walk and the struct page heads of
+ * free blocks lie far apart, and a window mapped for each costs an mmap,
+ * faults and an munmap (with its TLB shoot-down on every core the run's
+ * threads use) for a few bytes, and unmaps the window being read.
+ */
+#define INFILE_SMALL_READ 256
+#define INFILE_BLOCK 4096
 
 struct infile {
 	const char *path;
@@ -54,6 +64,9 @@ struct infile {
 	const uint8_t *win_ptr;
 	uint64_t win_off;
 	size_t win_len;
+	uint8_t *block;		/* [block_off, block_off + block_len) of the file */
+	uint64_t block_off;
+	size_t block_len;
 
 	/* the last extent the file system described: [ext_start, ext_end) */
 	bool no_holes;		/* the file (or its file system) tells no holes */
@@ -72,6 +85,12 @@ void infile_drop_maps(struct infile *f);
  * size); returns a pointer to off, valid until the next infile_window call.
  */
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e);
+
+/*
+ * Copy [off, off+len) of the file into buf: from a window, or for a small
+ * read no window holds, by pread (INFILE_SMALL_READ).
+ */
+int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e);
 
 /*
  * Keep the mapping that holds p (from the latest infile_window) mapped

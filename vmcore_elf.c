@@ -484,7 +484,6 @@ static ssize_t copy_from_seg(struct elf_input *ei, const struct vmcore_seg *s, u
 {
 	uint64_t in = paddr - s->paddr;
 	size_t chunk = len;
-	const uint8_t *src;
 
 	if (in >= s->filesz) {
 		if (s->memsz - in < chunk)
@@ -496,10 +495,8 @@ static ssize_t copy_from_seg(struct elf_input *ei, const struct vmcore_seg *s, u
 		chunk = (size_t)(s->filesz - in);
 	if (chunk > INFILE_WINDOW_SIZE / 2)
 		chunk = INFILE_WINDOW_SIZE / 2;
-	src = infile_window(ei->f, s->offset + in, chunk, e);
-	if (!src)
+	if (infile_copy(ei->f, s->offset + in, buf, chunk, e) < 0)
 		return -1;
-	memcpy(buf, src, chunk);
 	return (ssize_t)chunk;
 }
 

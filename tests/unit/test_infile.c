@@ -9,6 +9,7 @@
  * is made by hand: holes around two written pages.  A held mapping stays
  * mapped and readable however many windows are read after it, at most
  * INFILE_HELD_MAPS are held, and the others never exceed INFILE_MAPS.
+ * Small copies of places no window holds map nothing (check_copies).
  * Prints "N passed, N failed"; exits 1 when a check fails, 77 when the
  * file system here keeps no holes.
  */
@@ -209,6 +210,52 @@ static void check_holds(const char *path)
 	infile_close(&f);
 }
 
+/*
+ * Small copies (infile_copy) of places no window holds are read alone:
+ * a walk's scattered reads map nothing and never unmap the window being
+ * read.  Their bytes are the file's, across a block edge too; a large
+ * copy maps a window; a copy past the end fails and says so.
+ */
+static void check_copies(const char *path, bool use_mmap)
+{
+	const char *how = use_mmap ? "mmap" : "pread";
+	struct infile f;
+	struct err e;
+	uint8_t b[INFILE_BLOCK];
+	const size_t large = INFILE_SMALL_READ + 1;
+	const uint8_t *p0, *p;
+	unsigned i, wrong = 0;
+
+	if (infile_open(&f, path, use_mmap, &e) < 0) {
+		CHECK(0, "open %s: %s", path, e.msg);
+		return;
+	}
+	p0 = window_page(&f, 0);
+	for (i = 1; i < NUMBERED; i++) {
+		memset(b, 0, sizeof(b));
+		if (infile_copy(&f, (uint64_t)i * INFILE_WINDOW_SIZE + 8, b, 8, &e) < 0 || b[0] != i + 1)
+			wrong++;
+	}
+	CHECK(wrong == 0, "%s: small copies from %u windows read their bytes", how, NUMBERED - 1);
+	CHECK(count_maps(&f, false) == (use_mmap ? 1u : 0u), "%s: small copies map no window", how);
+	CHECK(p0 && (!use_mmap || (f.maps[f.cur].map && f.maps[f.cur].off == 0)),
+	      "%s: the window read before them is still mapped", how);
+	p = window_page(&f, 0);
+	CHECK(p && p[0] == 1, "%s: and reads its bytes", how);
+	memset(b, 0xee, sizeof(b));
+	CHECK(infile_copy(&f, 2 * INFILE_WINDOW_SIZE + INFILE_BLOCK - 8, b, 16, &e) == 0 &&
+	      b[0] == 3 && b[7] == 3 && b[8] == 0 && b[15] == 0,
+	      "%s: a small copy across a block edge reads both sides", how);
+	CHECK(infile_copy(&f, 3 * INFILE_WINDOW_SIZE, b, large, &e) == 0 && b[0] == 4 &&
+	      b[large - 1] == 4, "%s: a large copy reads its bytes", how);
+	if (use_mmap)
+		CHECK(count_maps(&f, false) == 2, "mmap: a large copy maps its window");
+	e.msg[0] = 0;
+	CHECK(infile_copy(&f, f.size - 8, b, 16, &e) < 0 && strstr(e.msg, "past the end"),
+	      "%s: a copy past the end fails: %s", how, e.msg);
+	infile_close(&f);
+}
+
 int main(void)
 {
 	char sparse[] = "/var/tmp/mdf-infile-XXXXXX", tail[] = "/var/tmp/mdf-infile-XXXXXX";
@@ -234,6 +281,8 @@ int main(void)
 	check_trailing_hole(tail);
 	check_dense(dense);
 	check_holds(numbered);
+	check_copies(numbered, true);
+	check_copies(numbered, false);
 	unlink(sparse), unlink(tail), unlink(dense), unlink(numbered);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
