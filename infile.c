@@ -337,17 +337,32 @@ static const uint8_t *in_window(struct infile *f, uint64_t off, size_t len, stru
 	return p;
 }
 
-const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e)
+/* The window of the grid (windows at grid + k * INFILE_WINDOW_SIZE) that holds off. */
+static void grid_window(const struct infile *f, uint64_t off, uint64_t grid, uint64_t *base,
+			size_t *span)
+{
+	uint64_t phase = grid & (INFILE_WINDOW_SIZE - 1) & ~(f->map_align - 1);
+
+	if (off < phase) {	/* the file's start, before the first whole window */
+		*base = 0;
+		*span = (size_t)phase;
+		return;
+	}
+	*base = ((off - phase) & ~(uint64_t)(INFILE_WINDOW_SIZE - 1)) + phase;
+	*span = INFILE_WINDOW_SIZE;
+}
+
+const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, uint64_t grid,
+			     struct err *e)
 {
 	uint64_t base;
 	size_t span;
 
 	if (f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len)
 		return in_window(f, off, len, e);
-	base = off & ~(uint64_t)(INFILE_WINDOW_SIZE - 1);
-	span = INFILE_WINDOW_SIZE;
+	grid_window(f, off, grid, &base, &span);
 	if (off + len > base + span)	/* straddles: start the window at off */
-		base = off & ~(uint64_t)(f->map_align - 1);
+		base = off & ~(uint64_t)(f->map_align - 1), span = INFILE_WINDOW_SIZE;
 	if (base + span > f->size)
 		span = (size_t)(f->size - base);
 	if (off + len > base + span) {
@@ -411,15 +426,44 @@ static int copy_small(struct infile *f, uint64_t off, void *buf, size_t len, str
 	return 0;
 }
 
-int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e)
+/* Copy [off, off+len), which lies within one window of the grid. */
+static int copy_piece(struct infile *f, uint64_t off, uint8_t *buf, size_t len, uint64_t grid,
+		      struct err *e)
 {
 	const uint8_t *p;
 
-	if (len <= INFILE_SMALL_READ && off <= f->size && len <= f->size - off && !window_holds(f, off, len))
+	if (len <= INFILE_SMALL_READ && off <= f->size && len <= f->size - off &&
+	    !window_holds(f, off, len))
 		return copy_small(f, off, buf, len, e);
-	p = infile_window(f, off, len, e);
+	p = infile_window(f, off, len, grid, e);
 	if (!p)
 		return -1;
 	memcpy(buf, p, len);
+	return 0;
+}
+
+/*
+ * A copy is cut where the grid of windows is: one that straddles a window
+ * edge reads the two windows of the grid rather than mapping a third one
+ * from its first byte on (the struct pages of a 2 MiB vmemmap block, read
+ * batch after batch, then cost two mappings, not four).
+ */
+int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, uint64_t grid,
+		struct err *e)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t base;
+		size_t span, n;
+
+		grid_window(f, off, grid, &base, &span);
+		n = base + span - off < len ? (size_t)(base + span - off) : len;
+		if (copy_piece(f, off, b, n, grid, e) < 0)
+			return -1;
+		off += n;
+		b += n;
+		len -= n;
+	}
 	return 0;
 }

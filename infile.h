@@ -83,14 +83,23 @@ void infile_drop_maps(struct infile *f);
 /*
  * Make [off, off+len) of the file addressable (len at most half the window
  * size); returns a pointer to off, valid until the next infile_window call.
+ * Windows lie on a grid: at grid + k * INFILE_WINDOW_SIZE (grid is taken
+ * modulo the window size, rounded down to a page).  An input whose file
+ * offsets are not window-aligned where its physical addresses are gives
+ * the offset of an aligned address: memory read in aligned blocks (a
+ * 2 MiB block of the vmemmap) then meets as few windows as it can.
+ * A read that straddles two windows of the grid gets a window of its own.
  */
-const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, struct err *e);
+const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, uint64_t grid,
+			     struct err *e);
 
 /*
- * Copy [off, off+len) of the file into buf: from a window, or for a small
- * read no window holds, by pread (INFILE_SMALL_READ).
+ * Copy [off, off+len) of the file into buf: from the windows of the grid
+ * (a copy across an edge reads both), or for a small read no window
+ * holds, by pread (INFILE_SMALL_READ).
  */
-int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e);
+int infile_copy(struct infile *f, uint64_t off, void *buf, size_t len, uint64_t grid,
+		struct err *e);
 
 /*
  * Keep the mapping that holds p (from the latest infile_window) mapped

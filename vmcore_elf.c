@@ -478,6 +478,12 @@ static size_t hole_length(const struct elf_input *ei, uint64_t paddr, size_t len
 	return next - paddr < len ? (size_t)(next - paddr) : len;
 }
 
+/* The file offset of physical address 0 were s to reach it: windows aligned in physical memory. */
+static uint64_t seg_grid(const struct vmcore_seg *s)
+{
+	return s->offset - s->paddr;
+}
+
 /* Copy what segment s holds from paddr on (at most len) into buf; returns the count. */
 static ssize_t copy_from_seg(struct elf_input *ei, const struct vmcore_seg *s, uint64_t paddr,
 			     uint8_t *buf, size_t len, struct err *e)
@@ -495,7 +501,7 @@ static ssize_t copy_from_seg(struct elf_input *ei, const struct vmcore_seg *s, u
 		chunk = (size_t)(s->filesz - in);
 	if (chunk > INFILE_WINDOW_SIZE / 2)
 		chunk = INFILE_WINDOW_SIZE / 2;
-	if (infile_copy(ei->f, s->offset + in, buf, chunk, e) < 0)
+	if (infile_copy(ei->f, s->offset + in, buf, chunk, seg_grid(s), e) < 0)
 		return -1;
 	return (ssize_t)chunk;
 }
@@ -546,7 +552,7 @@ static const uint8_t *elf_page(void *fmt, uint64_t pfn, struct err *e)
 		if (in + ei->page_size <= s->filesz)
 			return infile_is_hole(ei->f, s->offset + in, ei->page_size)
 				? ei->zero
-				: infile_window(ei->f, s->offset + in, ei->page_size, e);
+				: infile_window(ei->f, s->offset + in, ei->page_size, seg_grid(s), e);
 		if (in >= s->filesz && in + ei->page_size <= s->memsz)
 			return ei->zero;
 	}

@@ -9,7 +9,8 @@
  * is made by hand: holes around two written pages.  A held mapping stays
  * mapped and readable however many windows are read after it, at most
  * INFILE_HELD_MAPS are held, and the others never exceed INFILE_MAPS.
- * Small copies of places no window holds map nothing (check_copies).
+ * Small copies of places no window holds map nothing (check_copies); a
+ * 2 MiB block on the grid of windows costs two of them (check_grid).
  * Prints "N passed, N failed"; exits 1 when a check fails, 77 when the
  * file system here keeps no holes.
  */
@@ -67,7 +68,7 @@ static void check_sparse(const char *path)
 	CHECK(!infile_is_hole(&f, size, PG), "past the end is not a hole");
 	/* The window still reads the bytes, hole or not. */
 	{
-		const uint8_t *p = infile_window(&f, data1 - PG, 2 * PG, &e);
+		const uint8_t *p = infile_window(&f, data1 - PG, 2 * PG, 0, &e);
 
 		CHECK(p && p[0] == 0 && p[PG - 1] == 0 && p[PG] == 0xaa && p[2 * PG - 1] == 0xaa,
 		      "the window reads a hole as zeros and the data as written");
@@ -142,7 +143,7 @@ static const uint8_t *window_page(struct infile *f, unsigned i)
 {
 	struct err e;
 
-	return infile_window(f, (uint64_t)i * INFILE_WINDOW_SIZE, PG, &e);
+	return infile_window(f, (uint64_t)i * INFILE_WINDOW_SIZE, PG, 0, &e);
 }
 
 #define NUMBERED (INFILE_MAPS + INFILE_HELD_MAPS + 4)
@@ -216,6 +217,42 @@ static void check_holds(const char *path)
  * read.  Their bytes are the file's, across a block edge too; a large
  * copy maps a window; a copy past the end fails and says so.
  */
+/* Windows mapped to copy 2 MiB from grid on, 32 KiB at a time, each copy reading 64 bytes more. */
+static unsigned maps_for_block(struct infile *f, uint64_t grid)
+{
+	static uint8_t b[32768 + 64];
+	uint64_t off, seen[64];
+	unsigned n = 0, i, j;
+	struct err e;
+
+	infile_drop_maps(f);
+	for (off = grid; off < grid + 2 * INFILE_WINDOW_SIZE; off += 32768) {
+		if (infile_copy(f, off, b, sizeof(b), grid, &e) < 0)
+			return 0;
+		for (i = 0; i < INFILE_MAPS + INFILE_HELD_MAPS; i++) {
+			for (j = 0; f->maps[i].map && j < n && seen[j] != f->maps[i].off; j++)
+				;
+			if (f->maps[i].map && j == n && n < 64)
+				seen[n++] = f->maps[i].off;
+		}
+	}
+	return n;
+}
+
+/*
+ * The grid: a block aligned on it (a 2 MiB block of the vmemmap, read in
+ * batches that each reach into the next) costs two windows, and copies
+ * across an edge read the grid's two windows, never a third from their
+ * first byte on.
+ */
+static void check_grid(struct infile *f)
+{
+	CHECK(maps_for_block(f, INFILE_WINDOW_SIZE + PG) == 2,
+	      "mmap: a 2 MiB block on the grid maps two windows");
+	CHECK(maps_for_block(f, INFILE_WINDOW_SIZE) == 2,
+	      "mmap: a 2 MiB block on the grid at 0 maps two windows");
+}
+
 static void check_copies(const char *path, bool use_mmap)
 {
 	const char *how = use_mmap ? "mmap" : "pread";
@@ -233,7 +270,7 @@ static void check_copies(const char *path, bool use_mmap)
 	p0 = window_page(&f, 0);
 	for (i = 1; i < NUMBERED; i++) {
 		memset(b, 0, sizeof(b));
-		if (infile_copy(&f, (uint64_t)i * INFILE_WINDOW_SIZE + 8, b, 8, &e) < 0 || b[0] != i + 1)
+		if (infile_copy(&f, (uint64_t)i * INFILE_WINDOW_SIZE + 8, b, 8, 0, &e) < 0 || b[0] != i + 1)
 			wrong++;
 	}
 	CHECK(wrong == 0, "%s: small copies from %u windows read their bytes", how, NUMBERED - 1);
@@ -243,15 +280,17 @@ static void check_copies(const char *path, bool use_mmap)
 	p = window_page(&f, 0);
 	CHECK(p && p[0] == 1, "%s: and reads its bytes", how);
 	memset(b, 0xee, sizeof(b));
-	CHECK(infile_copy(&f, 2 * INFILE_WINDOW_SIZE + INFILE_BLOCK - 8, b, 16, &e) == 0 &&
+	CHECK(infile_copy(&f, 2 * INFILE_WINDOW_SIZE + INFILE_BLOCK - 8, b, 16, 0, &e) == 0 &&
 	      b[0] == 3 && b[7] == 3 && b[8] == 0 && b[15] == 0,
 	      "%s: a small copy across a block edge reads both sides", how);
-	CHECK(infile_copy(&f, 3 * INFILE_WINDOW_SIZE, b, large, &e) == 0 && b[0] == 4 &&
+	CHECK(infile_copy(&f, 3 * INFILE_WINDOW_SIZE, b, large, 0, &e) == 0 && b[0] == 4 &&
 	      b[large - 1] == 4, "%s: a large copy reads its bytes", how);
 	if (use_mmap)
 		CHECK(count_maps(&f, false) == 2, "mmap: a large copy maps its window");
+	if (use_mmap)
+		check_grid(&f);
 	e.msg[0] = 0;
-	CHECK(infile_copy(&f, f.size - 8, b, 16, &e) < 0 && strstr(e.msg, "past the end"),
+	CHECK(infile_copy(&f, f.size - 8, b, 16, 0, &e) < 0 && strstr(e.msg, "past the end"),
 	      "%s: a copy past the end fails: %s", how, e.msg);
 	infile_close(&f);
 }

@@ -105,7 +105,7 @@ static int run_pipe(struct infile *f, unsigned threads, bool hold, struct seen *
 	if (!pp)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = infile_window(f, (uint64_t)i * PG, PG, e);
+		const uint8_t *p = infile_window(f, (uint64_t)i * PG, PG, 0, e);
 
 		if (!p || pagepipe_push(pp, i, p, false, e) < 0)
 			goto out;
@@ -206,7 +206,7 @@ static void check_cut_short(void)
 		return;
 	}
 	e = (struct err){ 0 };
-	p = infile_window(&f, PG, PG, &e);
+	p = infile_window(&f, PG, PG, 0, &e);
 	CHECK(p != NULL, "a page of the file reads: %s", e.msg);
 	if (p && cut_short(&f) == 0) {
 		const struct pagepipe_hold h = { .guard = guard_reads, .ctx = &f };
