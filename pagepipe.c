@@ -81,6 +81,13 @@ struct pagepipe {
 	bool quit;
 	unsigned handovers;	/* batches handed over (under lock; also read atomically) */
 	long spin_ns;		/* SPIN_NS, or 0 when threads share CPUs */
+	/*
+	 * The caller had to wait for the last batch it found busy: the workers
+	 * are the bottleneck, and one out of work spins for the next batch
+	 * rather than sleep.  Else the caller is, and a spin only burns CPU:
+	 * a worker sleeps until the hand-over wakes it.
+	 */
+	bool workers_behind;
 };
 
 struct page_job {
@@ -201,7 +208,8 @@ static void *worker_main(void *p)
 
 		if (work_on_busy(pp, tid))
 			continue;
-		spin_while(pp, &pp->handovers, seen);
+		if (pp->workers_behind)
+			spin_while(pp, &pp->handovers, seen);
 		/* Still nothing new (checked under the lock): sleep until a hand-over. */
 		if (pp->handovers == seen && !pp->quit)
 			pthread_cond_wait(&pp->go, &pp->lock);
@@ -391,6 +399,7 @@ static struct batch *finish_busy(struct pagepipe *pp)
 	b = pp->busy;
 	if (b) {
 		work_on_busy(pp, 0);
+		pp->workers_behind = b->done < b->count;
 		while (b->done < b->count) {
 			unsigned done = b->done;
 
