@@ -405,7 +405,7 @@ static int read_alone(struct infile *f, uint64_t off, void *buf, size_t len, str
 	return -1;
 }
 
-/* A small read by pread: from the block that holds it, read now unless it is the last one. */
+/* A small read by pread: from the block that holds it, read now unless it was the last one read. */
 static int copy_small(struct infile *f, uint64_t off, void *buf, size_t len, struct err *e)
 {
 	uint64_t base = off & ~(uint64_t)(INFILE_BLOCK - 1);
