@@ -352,17 +352,25 @@ static void grid_window(const struct infile *f, uint64_t off, uint64_t grid, uin
 	*span = INFILE_WINDOW_SIZE;
 }
 
+/* Does the current window hold [off, off+len)? */
+static bool in_current_window(const struct infile *f, uint64_t off, size_t len)
+{
+	return f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len;
+}
+
 const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, uint64_t grid,
 			     struct err *e)
 {
 	uint64_t base;
 	size_t span;
 
-	if (f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len)
+	if (in_current_window(f, off, len))
 		return in_window(f, off, len, e);
 	grid_window(f, off, grid, &base, &span);
-	if (off + len > base + span)	/* straddles: start the window at off */
-		base = off & ~(uint64_t)(f->map_align - 1), span = INFILE_WINDOW_SIZE;
+	if (off + len > base + span) {	/* straddles: start the window at off */
+		base = off & ~(uint64_t)(f->map_align - 1);
+		span = INFILE_WINDOW_SIZE;
+	}
 	if (base + span > f->size)
 		span = (size_t)(f->size - base);
 	if (off + len > base + span) {
@@ -388,9 +396,7 @@ const uint8_t *infile_window(struct infile *f, uint64_t off, size_t len, uint64_
 /* Does a window (the current one, or a mapping) hold [off, off+len)? It becomes the window. */
 static bool window_holds(struct infile *f, uint64_t off, size_t len)
 {
-	if (f->win_len && off >= f->win_off && off + len <= f->win_off + f->win_len)
-		return true;
-	return f->use_mmap && find_map(f, off, len);
+	return in_current_window(f, off, len) || (f->use_mmap && find_map(f, off, len));
 }
 
 /* The bytes alone, when their block could not be read: a bad sector costs only them. */

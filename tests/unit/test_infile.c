@@ -211,12 +211,6 @@ static void check_holds(const char *path)
 	infile_close(&f);
 }
 
-/*
- * Small copies (infile_copy) of places no window holds are read alone:
- * a walk's scattered reads map nothing and never unmap the window being
- * read.  Their bytes are the file's, across a block edge too; a large
- * copy maps a window; a copy past the end fails and says so.
- */
 /* Windows mapped to copy 2 MiB from grid on, 32 KiB at a time, each copy reading 64 bytes more. */
 static unsigned maps_for_block(struct infile *f, uint64_t grid)
 {
@@ -253,6 +247,12 @@ static void check_grid(struct infile *f)
 	      "mmap: a 2 MiB block on the grid at 0 maps two windows");
 }
 
+/*
+ * Small copies (infile_copy) of places no window holds are read alone:
+ * a walk's scattered reads map nothing and never unmap the window being
+ * read.  Their bytes are the file's, across a block edge too; a large
+ * copy maps a window; a copy past the end fails and says so.
+ */
 static void check_copies(const char *path, bool use_mmap)
 {
 	const char *how = use_mmap ? "mmap" : "pread";
@@ -285,10 +285,10 @@ static void check_copies(const char *path, bool use_mmap)
 	      "%s: a small copy across a block edge reads both sides", how);
 	CHECK(infile_copy(&f, 3 * INFILE_WINDOW_SIZE, b, large, 0, &e) == 0 && b[0] == 4 &&
 	      b[large - 1] == 4, "%s: a large copy reads its bytes", how);
-	if (use_mmap)
+	if (use_mmap) {
 		CHECK(count_maps(&f, false) == 2, "mmap: a large copy maps its window");
-	if (use_mmap)
 		check_grid(&f);
+	}
 	e.msg[0] = 0;
 	CHECK(infile_copy(&f, f.size - 8, b, 16, 0, &e) < 0 && strstr(e.msg, "past the end"),
 	      "%s: a copy past the end fails: %s", how, e.msg);
